@@ -1,0 +1,97 @@
+#include "stages/runner.h"
+
+#include <forge/files.h>
+#include <forge/log.h>
+#include <forge/parallel.h>
+
+#include "io/environment.h"
+#include "io/run_dir.h"
+#include "recipe/recipe.h"
+
+#include <chrono>
+
+namespace forge {
+namespace fs = std::filesystem;
+namespace {
+
+nlohmann::json run_status(const ResolvedRecipe& recipe, const std::string& status) {
+  return {{"name", recipe.name}, {"stage", recipe.stage->name()}, {"status", status}};
+}
+
+// Runs a prepared job, keeping run.json's status true to what happened.
+void work(StageJob& job, const ResolvedRecipe& recipe, RunContext& context) {
+  nlohmann::json status = read_run_status(context.dir);
+  status.update(run_status(recipe, "running"));
+  if (!status.contains("started")) status["started"] = utc_timestamp();
+  write_run_status(context.dir, status);
+  MetricsWriter metrics(context.dir / "metrics.jsonl");
+  context.metrics = &metrics;
+  auto start = std::chrono::steady_clock::now();
+  try {
+    job.run(context);
+  } catch (const std::exception& e) {
+    status["status"] = "failed";
+    status["error"] = e.what();
+    status["finished"] = utc_timestamp();
+    write_run_status(context.dir, status);
+    log_error(e.what());
+    set_log_file({});
+    throw RunFailure(cat(e.what(), " (run directory: ", context.dir.string(), ")"));
+  }
+  status["status"] = context.complete ? "complete" : "incomplete";
+  status.erase("error");
+  status["finished"] = utc_timestamp();
+  status["seconds"] =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  write_run_status(context.dir, status);
+  if (context.complete)
+    log_info("run complete: ", context.dir.string());
+  else
+    log_info("this process's share is done; the run completes when every process has finished: ",
+             context.dir.string());
+  set_log_file({});
+}
+
+}  // namespace
+
+fs::path run_recipe(ResolvedRecipe& recipe, Registry& plugins, const RunOptions& options) {
+  std::unique_ptr<StageJob> job = recipe.stage->prepare(Config(recipe.root, ""), plugins);
+  if (options.dry_run) {
+    log_info("recipe is valid; stage '", recipe.stage->name(), "' would run as '", recipe.name,
+             "' (dry run: nothing was started)");
+    return {};
+  }
+  fs::path dir = create_run_dir(recipe.name, options.run_dir, options.overwrite);
+  write_file_atomic(dir / "recipe.yaml", emit_yaml(recipe.root));
+  unsigned threads = default_threads();
+  write_file_atomic(dir / "env.json",
+                    describe_environment(threads, options.command).dump(2) + "\n");
+  update_latest_link(recipe.name, dir);
+  set_log_file(dir / "log.txt");
+  log_info("run '", recipe.name, "' (stage ", recipe.stage->name(), ") in ", dir.string());
+  RunContext context{dir, false, threads, nullptr};
+  work(*job, recipe, context);
+  return dir;
+}
+
+void resume_run(const fs::path& run_dir, Registry& plugins, const std::string& command) {
+  fs::path recipe_file = run_dir / "recipe.yaml";
+  if (!fs::exists(recipe_file))
+    throw Error(cat("'", run_dir.string(), "' is not a run directory: it has no recipe.yaml"));
+  nlohmann::json status = read_run_status(run_dir);
+  ResolvedRecipe recipe = resolve_tree(load_recipe(recipe_file), "run", plugins);
+  if (status.value("status", "") == "complete") {
+    log_info("run '", recipe.name, "' in ", run_dir.string(), " is already complete");
+    return;
+  }
+  std::unique_ptr<StageJob> job = recipe.stage->prepare(Config(recipe.root, ""), plugins);
+  unsigned threads = default_threads();
+  write_file_atomic(run_dir / "env.json", describe_environment(threads, command).dump(2) + "\n");
+  set_log_file(run_dir / "log.txt");
+  log_info("resuming run '", recipe.name, "' (stage ", recipe.stage->name(), ") in ",
+           run_dir.string());
+  RunContext context{run_dir, true, threads, nullptr};
+  work(*job, recipe, context);
+}
+
+}  // namespace forge

@@ -1,0 +1,52 @@
+#pragma once
+
+#include <forge/config.h>
+#include <forge/export.h>
+#include <forge/schema.h>
+
+#include "io/metrics.h"
+#include "plugin/registry.h"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace forge {
+
+// What a running stage gets: its folder and the run's shared services.
+struct RunContext {
+  std::filesystem::path dir;
+  bool resuming = false;
+  unsigned threads = 1;
+  MetricsWriter* metrics = nullptr;
+  // Set false by a job that finished this process's share while other processes' remains.
+  bool complete = true;
+};
+
+// A stage with every plugin made and every setting checked, ready to work.
+class FORGE_API StageJob {
+ public:
+  virtual ~StageJob();
+  virtual void run(RunContext& context) = 0;
+};
+
+// One value of `stage:`. prepare() may throw forge::Error for bad input; run() only fails for
+// reasons found while working.
+class FORGE_API Stage {
+ public:
+  virtual ~Stage();
+  virtual std::string name() const = 0;
+  virtual std::string summary() const = 0;
+  // The stage's own keys; the keys every recipe has are added by recipe_schema().
+  virtual Schema schema() const = 0;
+  virtual std::unique_ptr<StageJob> prepare(const Config& recipe,
+                                            const Registry& plugins) const = 0;
+};
+
+FORGE_API const Stage* find_stage(const std::string& name);
+FORGE_API std::vector<const Stage*> all_stages();
+// Keys every recipe has (stage, name, seed, device, ...) plus the stage's own.
+FORGE_API Schema recipe_schema(const Stage& stage);
+
+}  // namespace forge

@@ -1,0 +1,38 @@
+#include "stages/data/data_stage.h"
+#include "stages/stage.h"
+
+namespace forge {
+
+StageJob::~StageJob() = default;
+Stage::~Stage() = default;
+
+std::vector<const Stage*> all_stages() {
+  static const DataStage data;
+  return {&data};
+}
+
+const Stage* find_stage(const std::string& name) {
+  for (const Stage* stage : all_stages())
+    if (stage->name() == name) return stage;
+  return nullptr;
+}
+
+Schema recipe_schema(const Stage& stage) {
+  Schema schema{
+      param::string("stage").required().doc("which stage runs the recipe"),
+      param::string("name").doc("the run's name; defaults to the recipe file's name"),
+      param::string("description").doc("free text kept with the run"),
+      param::integer("seed").fallback(1337).doc("seed for every random choice of the run"),
+      param::string("device")
+          .fallback("auto")
+          .one_of({"cpu", "cuda", "auto"})
+          .doc("where compute runs; auto picks cuda when a GPU is visible"),
+      param::string_list("plugin_paths")
+          .fallback(std::vector<std::string>{})
+          .doc("extra folders to load plugin libraries from"),
+  };
+  for (Param& param : stage.schema().params) schema.add(std::move(param));
+  return schema;
+}
+
+}  // namespace forge

@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# The quick start's two commands, and CI's:
+#   scripts/dev.sh run [RECIPE] [key=value ...]  install, build, run a recipe (the default one)
+#   scripts/dev.sh test                           install, build with tests, run every test
+# Idempotent; works as root or as a user with sudo. BUILD_DIR overrides the build folder.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+BUILD_DIR=${BUILD_DIR:-build}
+DEFAULT_RECIPE=recipes/data/debian-docs.yaml
+PACKAGES=(
+  build-essential cmake ninja-build pkg-config git file
+  libyaml-cpp-dev libboost-dev libboost-program-options-dev nlohmann-json3-dev zlib1g-dev
+  libgtest-dev libgmock-dev clang-format
+)
+
+install_packages() {
+  local missing=()
+  for package in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" ||
+      missing+=("$package")
+  done
+  [[ ${#missing[@]} -eq 0 ]] && return 0
+  local sudo=()
+  [[ $(id -u) -eq 0 ]] || sudo=(sudo)
+  echo "installing: ${missing[*]}"
+  "${sudo[@]}" apt-get update -qq
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}"
+}
+
+build() {
+  cmake -S . -B "$BUILD_DIR" -G Ninja -DCMAKE_BUILD_TYPE=Release -DFORGE_BUILD_TESTS="$1" >/dev/null
+  cmake --build "$BUILD_DIR" --parallel "$(nproc)"
+}
+
+command=${1:-}
+shift || true
+case "$command" in
+  run)
+    install_packages
+    build ON
+    recipe=${1:-$DEFAULT_RECIPE}
+    shift || true
+    exec "$BUILD_DIR/bin/forge" run "$recipe" "$@"
+    ;;
+  test)
+    install_packages
+    build ON
+    cd "$BUILD_DIR"
+    exec ctest --output-on-failure --parallel "$(nproc)" --timeout 900
+    ;;
+  *)
+    echo "usage: scripts/dev.sh run [RECIPE] [key=value ...] | scripts/dev.sh test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,50 @@
+#pragma once
+
+#include <forge/config.h>
+#include <forge/node.h>
+#include <forge/plugin.h>
+
+#include "plugin/registry.h"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace forge::test {
+
+// The registry of the build's own plugins (loaded once per test process).
+Registry& plugins();
+
+// A plugin section parsed from YAML text (e.g. "{plugin: length, min_chars: 5}"), validated
+// and defaulted against the plugin's schema, kept alive for the rest of the test process.
+const Config& plugin_config(PluginKind kind, const std::string& yaml);
+
+template <class T>
+std::unique_ptr<T> make_plugin(const std::string& yaml) {
+  return plugins().create<T>(plugin_config(T::kKind, yaml));
+}
+
+// A fresh, empty folder under the system's temporary directory, removed at process exit.
+std::filesystem::path temp_dir(const std::string& name);
+
+// Writes `content` to `file`, creating its folder.
+void write_text(const std::filesystem::path& file, const std::string& content);
+std::string read_text(const std::filesystem::path& file);
+
+// The outcome of one `forge` process: its exit code and its stdout and stderr together.
+struct CommandResult {
+  int exit_code = -1;
+  std::string output;
+};
+
+// Runs the built `forge` with `args` (each shell-quoted) in `cwd`, with extra environment
+// assignments such as "FORGE_RUNS_DIR=/tmp/x"; killed after `timeout_s`.
+CommandResult run_forge(const std::vector<std::string>& args,
+                        const std::filesystem::path& cwd = std::filesystem::current_path(),
+                        const std::vector<std::string>& env = {}, int timeout_s = 120);
+
+// Single-quotes `text` for /bin/sh.
+std::string shell_quote(const std::string& text);
+
+}  // namespace forge::test
