@@ -12,12 +12,15 @@ namespace forge {
 namespace fs = std::filesystem;
 namespace {
 
-std::string local_stamp() {
+std::string format_now(const char* format, bool utc) {
   std::time_t now = std::time(nullptr);
-  std::tm local{};
-  localtime_r(&now, &local);
+  std::tm parts{};
+  if (utc)
+    gmtime_r(&now, &parts);
+  else
+    localtime_r(&now, &parts);
   char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y%m%d-%H%M%S", &local);
+  std::strftime(buffer, sizeof buffer, format, &parts);
   return buffer;
 }
 
@@ -27,14 +30,7 @@ bool holds_run(const fs::path& dir) {
 
 }  // namespace
 
-std::string utc_timestamp() {
-  std::time_t now = std::time(nullptr);
-  std::tm utc{};
-  gmtime_r(&now, &utc);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &utc);
-  return buffer;
-}
+std::string utc_timestamp() { return format_now("%Y-%m-%dT%H:%M:%SZ", true); }
 
 fs::path runs_root() {
   const char* root = std::getenv("FORGE_RUNS_DIR");
@@ -48,7 +44,7 @@ fs::path create_run_dir(const std::string& name, const std::optional<fs::path>& 
     dir = *requested;
   } else {
     // Two runs in the same second get -2, -3, ... rather than sharing a folder.
-    fs::path base = runs_root() / name / local_stamp();
+    fs::path base = runs_root() / name / format_now("%Y%m%d-%H%M%S", false);
     dir = base;
     for (int n = 2; fs::exists(dir); ++n) dir = base.string() + "-" + std::to_string(n);
   }

@@ -1,0 +1,63 @@
+#include <forge/parallel.h>
+
+#include "core/op_table.h"
+#include "cpu_kernels.h"
+
+#include <cblas.h>
+
+#include <cstdlib>
+#include <mutex>
+
+namespace forge {
+namespace {
+
+constexpr std::size_t kAlignment = 64;  // a cache line, and room for AVX-512 loads
+
+void* cpu_allocate(std::size_t bytes, int) {
+  std::size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
+  void* data = std::aligned_alloc(kAlignment, rounded ? rounded : kAlignment);
+  if (!data) throw Error(cat("out of host memory allocating ", bytes, " bytes"));
+  return data;
+}
+
+void cpu_deallocate(void* data, std::size_t, int) { std::free(data); }
+
+constexpr std::uint8_t bit(DType dtype) { return 1u << static_cast<int>(dtype); }
+constexpr std::uint8_t kFloats = bit(DType::f32) | bit(DType::bf16) | bit(DType::f64);
+constexpr std::uint8_t kAll = kFloats | bit(DType::i32);
+
+Backend make_cpu_backend() {
+  Backend b;
+  b.name = "cpu";
+  b.device = Device::Type::cpu;
+  b.allocate = cpu_allocate;
+  b.deallocate = cpu_deallocate;
+  auto set = [&](OpId op, OpKernel kernel, std::uint8_t dtypes) {
+    b.kernels[static_cast<std::size_t>(op)] = kernel;
+    b.dtypes[static_cast<std::size_t>(op)] = dtypes;
+  };
+  set(OpId::copy, cpu::copy, kAll);
+  set(OpId::fill, cpu::fill, kAll);
+  set(OpId::add, cpu::add, kFloats);
+  set(OpId::sub, cpu::sub, kFloats);
+  set(OpId::mul, cpu::mul, kFloats);
+  set(OpId::div, cpu::div, kFloats);
+  set(OpId::affine, cpu::affine, kFloats);
+  set(OpId::exp, cpu::exp, kFloats);
+  set(OpId::log, cpu::log, kFloats);
+  set(OpId::tanh, cpu::tanh, kFloats);
+  set(OpId::sum, cpu::sum, kFloats);
+  set(OpId::matmul, cpu::matmul, kFloats);
+  // OpenBLAS uses as many threads as the rest of forge.
+  openblas_set_num_threads(static_cast<int>(default_threads()));
+  return b;
+}
+
+}  // namespace
+
+const Backend& cpu_backend() {
+  static const Backend backend = make_cpu_backend();
+  return backend;
+}
+
+}  // namespace forge

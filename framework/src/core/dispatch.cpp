@@ -1,0 +1,39 @@
+#include "core/op_table.h"
+#include "core/tensor_impl.h"
+
+namespace forge {
+
+const Backend& cpu_backend();
+const Backend* cuda_backend();  // nullptr in a build without CUDA
+
+const Backend& backend_for(Device device) {
+  if (device.type == Device::Type::cpu) return cpu_backend();
+  if (const Backend* cuda = cuda_backend()) return *cuda;
+  throw Error(
+      cat("device ", device.str(), " is not available: this build of forge has no CUDA backend"));
+}
+
+Storage::Storage(std::size_t size, Device where) : bytes(size), device(where) {
+  data = backend_for(device).allocate(bytes, device.index);
+}
+
+Storage::~Storage() { backend_for(device).deallocate(data, bytes, device.index); }
+
+void dispatch(const OpCall& call) {
+  FORGE_CHECK(call.out && call.out->defined(), "op ", op_name(call.op), " has no output");
+  Device device = call.out->device();
+  for (int i = 0; i < call.inputs; ++i) {
+    if (call.in[i]->device() != device)
+      throw Error(cat("[", op_name(call.op), "] input ", i, " is on ", call.in[i]->device().str(),
+                      " but the output is on ", device.str(), "; move it with .to()"));
+  }
+  const Backend& backend = backend_for(device);
+  // copy converts between dtypes, so its support is judged by the source.
+  DType dtype = call.op == OpId::copy ? call.in[0]->dtype() : call.out->dtype();
+  if (!backend.supports(call.op, dtype))
+    throw Error(cat("[", op_name(call.op), "] the ", backend.name, " backend does not support ",
+                    dtype_name(dtype), " tensors"));
+  backend.kernels[static_cast<std::size_t>(call.op)](call);
+}
+
+}  // namespace forge
