@@ -52,6 +52,14 @@ PluginInfo describe_plugin(std::string name, std::string version, std::string su
   return info;
 }
 
+// Makes the plugin a validated section names (`{plugin: NAME, ...}`), for plugins whose own
+// parameters hold another plugin's section, e.g. a token writer's `tokenizer:`.
+FORGE_API std::unique_ptr<Plugin> create_plugin(PluginKind kind, const Config& section);
+template <class T>
+std::unique_ptr<T> create_plugin(const Config& section) {
+  return std::unique_ptr<T>(static_cast<T*>(create_plugin(T::kKind, section).release()));
+}
+
 using PluginListFunction = std::vector<PluginInfo>();
 using PluginApiVersionFunction = int();
 

@@ -15,4 +15,10 @@ std::unique_ptr<DocumentWriter> Dataset::open_writer(const WriteTarget&) const {
   throw Error("this dataset plugin cannot write documents; choose one that can, such as jsonl");
 }
 
+std::unique_ptr<TokenSource> Dataset::open_tokens(const TokenRequest&) const {
+  throw Error("this dataset plugin cannot provide training tokens; use token_shards or text");
+}
+
+TokenSource::~TokenSource() = default;
+
 }  // namespace forge

@@ -160,4 +160,10 @@ std::unique_ptr<Plugin> Registry::create_any(PluginKind kind, const Config& sect
   return made;
 }
 
+std::unique_ptr<Plugin> create_plugin(PluginKind kind, const Config& section) {
+  Registry& registry = Registry::global();
+  registry.load_defaults();
+  return registry.create_any(kind, section);
+}
+
 }  // namespace forge

@@ -1,0 +1,40 @@
+#pragma once
+
+#include <forge/export.h>
+#include <forge/plugin.h>
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace forge {
+
+using TokenId = std::int32_t;
+
+// Text to token ids and back. Special tokens (e.g. "<|endoftext|>") have ids of their own and
+// are never produced from ordinary text: encode() treats their spelling as plain text.
+// Implementations are called from several threads at once.
+class FORGE_API Tokenizer : public Plugin {
+ public:
+  static constexpr PluginKind kKind = PluginKind::tokenizer;
+
+  virtual std::vector<TokenId> encode(std::string_view text) const = 0;
+  // The bytes the ids stand for; a cut through a multi-byte character leaves partial UTF-8.
+  virtual std::string decode(std::span<const TokenId> ids) const = 0;
+  // Every id is below this, special tokens included.
+  virtual std::size_t vocab_size() const = 0;
+  virtual std::vector<std::pair<std::string, TokenId>> special_tokens() const = 0;
+  std::optional<TokenId> special_token(std::string_view name) const;
+  // The id that ends a document in token shards and stops generation by default.
+  virtual TokenId end_of_text() const = 0;
+
+  // A self-contained description that rebuilds this tokenizer: stored in checkpoints and given
+  // back to the plugin as its `serialized` parameter, so a checkpoint alone can sample.
+  virtual std::string serialize() const = 0;
+};
+
+}  // namespace forge
