@@ -11,7 +11,7 @@ DEFAULT_RECIPE=recipes/data/debian-docs.yaml
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git file
   libyaml-cpp-dev libboost-dev libboost-program-options-dev nlohmann-json3-dev zlib1g-dev
-  libhdf5-dev libopenblas-dev libgtest-dev libgmock-dev clang-format
+  libhdf5-dev libopenblas-dev libgtest-dev libgmock-dev clang-format bible-kjv
 )
 
 install_packages() {

@@ -12,7 +12,7 @@ namespace {
 
 using test::error_text;
 
-const char* const kRecipe =
+constexpr const char* kRecipe =
     "stage: data\n"
     "seed: 1\n"
     "input: {plugin: text_files, paths: [a]}\n"
@@ -109,8 +109,9 @@ TEST(ApplyOverrides, RefusesDeletingNothing) {
 }
 
 TEST(ApplyOverrides, RefusesIndexesOutOfRange) {
-  EXPECT_EQ(override_error("steps.2.min_chars=1"),
-            "override 'steps.2.min_chars=1': steps: index 2 is out of range (the list has 2 items)");
+  EXPECT_EQ(
+      override_error("steps.2.min_chars=1"),
+      "override 'steps.2.min_chars=1': steps: index 2 is out of range (the list has 2 items)");
   EXPECT_EQ(override_error("steps.x=1"),
             "override 'steps.x=1': steps: is a list; use an index like 'steps.0', not 'x'");
 }

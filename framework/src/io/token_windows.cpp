@@ -54,35 +54,77 @@ TokenWindows::TokenWindows(const std::vector<std::filesystem::path>& shard_files
   if (shard_files.empty()) {
     throw Error("token windows need at least one shard file, got none; check the data path");
   }
-  if (length_ < 2) {
-    throw Error(cat("token window length ", length_,
-                    " is too short: a window needs at least one input and one target token; "
-                    "use context + 1"));
-  }
+  check_length();
   shards_.reserve(shard_files.size());
-  sequential_ends_.push_back(0);
-  random_ends_.push_back(0);
+  std::filesystem::path first_file;
   for (const auto& file : shard_files) {
     TokenShard shard(file);
-    const TokenShard& first = shards_.empty() ? shard : shards_.front();
-    if (shard.vocab_size() != first.vocab_size() || shard.end_of_text() != first.end_of_text()) {
-      throw Error(cat("token shards '", first.path().string(), "' (vocabulary ", first.vocab_size(),
-                      ", end-of-text ", first.end_of_text(), ") and '", file.string(),
-                      "' (vocabulary ", shard.vocab_size(), ", end-of-text ", shard.end_of_text(),
+    if (first_file.empty()) {
+      first_file = file;
+      vocab_size_ = shard.vocab_size();
+      end_of_text_ = shard.end_of_text();
+    }
+    if (shard.vocab_size() != vocab_size_ || shard.end_of_text() != end_of_text_) {
+      throw Error(cat("token shards '", first_file.string(), "' (vocabulary ", vocab_size_,
+                      ", end-of-text ", end_of_text_, ") and '", file.string(), "' (vocabulary ",
+                      shard.vocab_size(), ", end-of-text ", shard.end_of_text(),
                       ") disagree; every shard of a data set must come from one tokenizer"));
     }
+    // A task whose documents all went elsewhere (e.g. to the other split) writes an empty shard.
+    if (shard.size() == 0) continue;
     // Windows never straddle shards, so a shorter shard could never be read.
     if (shard.size() < length_) {
       throw Error(cat("token shard '", file.string(), "' has ", shard.size(),
                       " tokens, fewer than the window length ", length_,
                       "; merge it into a larger shard, remove it, or shorten the context"));
     }
-    total_tokens_ += shard.size();
-    sequential_ends_.push_back(sequential_ends_.back() + (shard.size() - 1) / (length_ - 1));
-    random_ends_.push_back(random_ends_.back() + shard.size() - length_ + 1);
+    add_segment(shard.size());
     shards_.push_back(std::move(shard));
   }
+  if (shards_.empty()) {
+    throw Error(cat("token shards hold no tokens: all ", shard_files.size(),
+                    " are empty (the first is '", first_file.string(),
+                    "'); tokenize some documents into them, or check the data path"));
+  }
+}
+
+TokenWindows::TokenWindows(std::vector<TokenId> tokens, std::uint32_t vocab_size,
+                           TokenId end_of_text, std::size_t length, Order order, std::uint64_t seed)
+    : memory_(std::move(tokens)),
+      length_(length),
+      order_(order),
+      seed_(seed),
+      vocab_size_(vocab_size),
+      end_of_text_(end_of_text) {
+  check_length();
+  if (memory_.size() < length_) {
+    throw Error(cat("the data holds ", memory_.size(), " tokens, fewer than the window length ",
+                    length_, "; add text or shorten the context"));
+  }
+  add_segment(memory_.size());
+}
+
+void TokenWindows::check_length() const {
+  if (length_ < 2) {
+    throw Error(cat("token window length ", length_,
+                    " is too short: a window needs at least one input and one target token; "
+                    "use context + 1"));
+  }
+}
+
+void TokenWindows::add_segment(std::uint64_t size) {
+  total_tokens_ += size;
+  sequential_ends_.push_back(sequential_ends_.back() + (size - 1) / (length_ - 1));
+  random_ends_.push_back(random_ends_.back() + size - length_ + 1);
   windows_per_epoch_ = sequential_ends_.back();
+}
+
+void TokenWindows::read(std::size_t segment, std::uint64_t start, TokenId* out) const {
+  if (shards_.empty()) {
+    std::copy_n(memory_.begin() + static_cast<std::ptrdiff_t>(start), length_, out);
+  } else {
+    shards_[segment].read(start, length_, out);
+  }
 }
 
 void TokenWindows::next(TokenId* out) {
@@ -91,18 +133,51 @@ void TokenWindows::next(TokenId* out) {
 }
 
 void TokenWindows::window(std::uint64_t index, TokenId* out) const {
-  std::size_t shard = 0;
+  std::size_t segment = 0;
   std::uint64_t start = 0;
   if (order_ == Order::sequential) {
     std::uint64_t at = index % windows_per_epoch_;
-    shard = shard_of(sequential_ends_, at);
-    start = (at - sequential_ends_[shard]) * (length_ - 1);
+    segment = shard_of(sequential_ends_, at);
+    start = (at - sequential_ends_[segment]) * (length_ - 1);
   } else {
     std::uint64_t at = uniform_below(seed_, index, random_ends_.back());
-    shard = shard_of(random_ends_, at);
-    start = at - random_ends_[shard];
+    segment = shard_of(random_ends_, at);
+    start = at - random_ends_[segment];
   }
-  shards_[shard].read(start, length_, out);
+  read(segment, start, out);
+}
+
+namespace {
+
+// One rank's share of a window stream; its own counter keeps position() and seek() exact.
+class RankWindows : public TokenSource {
+ public:
+  RankWindows(TokenWindows windows, std::size_t rank, std::size_t world_size)
+      : windows_(std::move(windows)), rank_(rank), world_size_(world_size) {}
+
+  void next(TokenId* out) override {
+    windows_.window(position_ * world_size_ + rank_, out);
+    ++position_;
+  }
+  std::uint64_t position() const override { return position_; }
+  void seek(std::uint64_t position) override { position_ = position; }
+  std::uint64_t total_tokens() const override { return windows_.total_tokens(); }
+
+ private:
+  TokenWindows windows_;
+  std::uint64_t rank_, world_size_;
+  std::uint64_t position_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<TokenSource> make_token_source(TokenWindows windows, std::size_t rank,
+                                               std::size_t world_size) {
+  if (world_size == 0 || rank >= world_size) {
+    throw Error(cat("data-parallel rank ", rank, " is not below the world size ", world_size,
+                    "; fix the launcher's settings"));
+  }
+  return std::make_unique<RankWindows>(std::move(windows), rank, world_size);
 }
 
 }  // namespace forge

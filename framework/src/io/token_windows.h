@@ -1,5 +1,6 @@
 #pragma once
 
+#include <forge/dataset.h>
 #include <forge/export.h>
 
 #include "io/token_shard.h"
@@ -7,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <vector>
 
 namespace forge {
@@ -23,8 +25,14 @@ class FORGE_API TokenWindows {
   // windows overlap by one token, and wraps around after the last one; the seed is unused.
   enum class Order { random, sequential };
 
+  // Empty shards (0 tokens) hold nothing to read and are skipped; any other shard shorter than
+  // a window is an error naming it, and so is a set with no tokens at all.
   TokenWindows(const std::vector<std::filesystem::path>& shard_files, std::size_t length,
                Order order, std::uint64_t seed);
+  // One run of tokens held in memory (documents tokenized on the fly), cut by the same rules
+  // as a single shard.
+  TokenWindows(std::vector<TokenId> tokens, std::uint32_t vocab_size, TokenId end_of_text,
+               std::size_t length, Order order, std::uint64_t seed);
 
   // Fills `out` with `length` tokens of the window at position(), then advances the position.
   void next(TokenId* out);
@@ -41,23 +49,37 @@ class FORGE_API TokenWindows {
 
   std::size_t length() const { return length_; }
   Order order() const { return order_; }
-  std::uint32_t vocab_size() const { return shards_.front().vocab_size(); }
-  TokenId end_of_text() const { return shards_.front().end_of_text(); }
+  std::uint32_t vocab_size() const { return vocab_size_; }
+  TokenId end_of_text() const { return end_of_text_; }
+  // The shards windows are read from (empty ones left out); none for in-memory tokens.
   const std::vector<TokenShard>& shards() const { return shards_; }
 
  private:
+  void check_length() const;
+  // Appends one segment (a shard, or the in-memory tokens) of `size` >= length tokens.
+  void add_segment(std::uint64_t size);
+  void read(std::size_t segment, std::uint64_t start, TokenId* out) const;
+
   std::vector<TokenShard> shards_;
+  std::vector<TokenId> memory_;  // the one segment of the in-memory form
   std::size_t length_;
   Order order_;
   std::uint64_t seed_;
+  std::uint32_t vocab_size_ = 0;
+  TokenId end_of_text_ = 0;
   std::uint64_t position_ = 0;
   std::uint64_t total_tokens_ = 0;
   std::uint64_t windows_per_epoch_ = 0;
-  // Running totals over shards, with a leading 0: sequential windows, and possible random
-  // starts (size - length + 1 per shard).
-  std::vector<std::uint64_t> sequential_ends_;
-  std::vector<std::uint64_t> random_ends_;
+  // Running totals over segments, with a leading 0: sequential windows, and possible random
+  // starts (size - length + 1 per segment).
+  std::vector<std::uint64_t> sequential_ends_{0};
+  std::vector<std::uint64_t> random_ends_{0};
 };
+
+// A TokenSource over `windows` for one data-parallel rank: its i-th window is the stream's
+// window i * world_size + rank, and position() counts this rank's windows.
+FORGE_API std::unique_ptr<TokenSource> make_token_source(TokenWindows windows, std::size_t rank,
+                                                         std::size_t world_size);
 
 // A counter-based generator: the `draw`-th 64-bit value of stream (seed, index). Stateless, so
 // nothing needs saving to reproduce a stream.

@@ -36,7 +36,7 @@ std::string closest_match(std::string_view word, const std::vector<std::string>&
   const std::string* found = nullptr;
   for (const std::string& candidate : candidates) {
     std::size_t gap = word.size() > candidate.size() ? word.size() - candidate.size()
-                                                      : candidate.size() - word.size();
+                                                     : candidate.size() - word.size();
     if (gap > limit) continue;  // the distance is at least the difference in length
     std::size_t distance = osa_distance(word, candidate);
     if (distance <= limit && distance < best) {

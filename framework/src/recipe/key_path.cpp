@@ -66,6 +66,13 @@ std::optional<std::vector<KeySegment>> parse_key_path(std::string_view text) {
   return out;
 }
 
+std::string trim_blanks(std::string_view text) {
+  std::size_t first = text.find_first_not_of(" \t");
+  if (first == std::string_view::npos) return "";
+  std::size_t last = text.find_last_not_of(" \t");
+  return std::string(text.substr(first, last - first + 1));
+}
+
 std::string child_path(const std::string& parent, std::string_view key) {
   if (parent.empty()) return std::string(key);
   return parent + "." + std::string(key);

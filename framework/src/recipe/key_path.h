@@ -20,6 +20,9 @@ struct KeySegment {
 // Splits a key path into segments; nothing when it is malformed (empty, "a..b", "a[x]", "a[").
 std::optional<std::vector<KeySegment>> parse_key_path(std::string_view text);
 
+// `text` without leading and trailing spaces and tabs.
+std::string trim_blanks(std::string_view text);
+
 // The display path of a mapping's child ("optimizer.lr") and a list's item ("steps[0]").
 std::string child_path(const std::string& parent, std::string_view key);
 std::string item_path(const std::string& parent, std::size_t index);

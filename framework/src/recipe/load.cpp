@@ -12,8 +12,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Recipes are small; a cap keeps `forge validate /dev/zero` or a huge file from hanging.
-constexpr std::uintmax_t kMaxRecipeBytes = 16u << 20;
+// Recipes are a few kilobytes; the cap stops a data file passed by mistake from taking
+// minutes and gigabytes to parse.
+constexpr std::uintmax_t kMaxRecipeBytes = 4u << 20;
 
 struct BaseRef {
   std::string path;

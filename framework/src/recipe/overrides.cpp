@@ -2,26 +2,11 @@
 
 #include "recipe/key_path.h"
 #include "recipe/recipe.h"
+#include "recipe/tree.h"
 #include "recipe/yaml_document.h"
 
 namespace forge {
 namespace {
-
-std::string trim(std::string_view text) {
-  std::size_t first = text.find_first_not_of(" \t");
-  if (first == std::string_view::npos) return "";
-  std::size_t last = text.find_last_not_of(" \t");
-  return std::string(text.substr(first, last - first + 1));
-}
-
-void relocate(Node& node, const Location& where) {
-  node.set_location(where);
-  for (Node& item : node.items()) relocate(item, where);
-  for (auto& entry : node.entries()) {
-    entry.key_location = where;
-    relocate(entry.value, where);
-  }
-}
 
 // One override, parsed: "a.b=value" or "~a.b".
 class Override {
@@ -30,9 +15,9 @@ class Override {
     bool remove = !text.empty() && text[0] == '~';
     std::size_t equals = text.find('=');
     if (remove == (equals != std::string::npos)) malformed();
-    std::string key = trim(remove ? std::string_view(text).substr(1)
-                                  : std::string_view(text).substr(0, equals));
-    auto path = parse_key_path(key);
+    std::string_view key =
+        remove ? std::string_view(text).substr(1) : std::string_view(text).substr(0, equals);
+    auto path = parse_key_path(trim_blanks(key));
     if (!path) malformed();
     path_ = std::move(*path);
     remove_ = remove;
@@ -58,9 +43,7 @@ class Override {
   }
 
  private:
-  [[noreturn]] void malformed() const {
-    throw Error(cat(label_, ": expected key=value or ~key"));
-  }
+  [[noreturn]] void malformed() const { throw Error(cat(label_, ": expected key=value or ~key")); }
 
   [[noreturn]] void fail(std::size_t depth, const std::string& message) const {
     throw Error(cat(label_, ": ", shown(depth), ": ", message));
@@ -80,11 +63,11 @@ class Override {
 
   Node& item(Node& list, const KeySegment& segment, std::size_t depth) const {
     if (!segment.index)
-      fail(depth, cat("is a list; use an index like '", shown(depth), ".0', not '",
-                      segment.name, "'"));
+      fail(depth,
+           cat("is a list; use an index like '", shown(depth), ".0', not '", segment.name, "'"));
     if (*segment.index >= list.items().size())
       fail(depth, cat("index ", *segment.index, " is out of range (the list has ",
-                      list.items().size(), " items)"));
+                      list.items().size(), list.items().size() == 1 ? " item)" : " items)"));
     return list.items()[*segment.index];
   }
 
@@ -100,8 +83,7 @@ class Override {
       }
       if (!node->is_map()) {
         if (!create) return nullptr;
-        fail(i, cat("is a scalar (", node->describe(), "), so it has no key '", segment.name,
-                    "'"));
+        fail(i, cat("is a scalar (", node->describe(), "), so it has no key '", segment.name, "'"));
       }
       Node* child = node->find(segment.name);
       if (!child) {
@@ -112,8 +94,8 @@ class Override {
     }
     if (create && node->is_null()) *node = Node::map(Location{label_});
     if (create && !node->is_map() && !node->is_sequence())
-      fail(count, cat("is a scalar (", node->describe(), "), so it has no key '",
-                      path_[count].name, "'"));
+      fail(count,
+           cat("is a scalar (", node->describe(), "), so it has no key '", path_[count].name, "'"));
     return node;
   }
 

@@ -3,20 +3,12 @@
 #include "recipe/check_value.h"
 #include "recipe/key_path.h"
 #include "recipe/recipe.h"
+#include "recipe/tree.h"
 
 namespace forge {
 namespace {
 
 constexpr std::string_view kPluginKey = "plugin";
-
-void relocate(Node& node, const Location& where) {
-  node.set_location(where);
-  for (Node& item : node.items()) relocate(item, where);
-  for (auto& entry : node.entries()) {
-    entry.key_location = where;
-    relocate(entry.value, where);
-  }
-}
 
 std::string joined(const std::vector<std::string>& names) {
   std::string out;
@@ -50,7 +42,8 @@ class Validator {
       if (present && !present->is_null()) continue;
       Node fallback = *param.default_value;
       relocate(fallback, node.location());
-      Node& stored = node.set(param.name, std::move(fallback), present ? Location{} : node.location());
+      Node& stored =
+          node.set(param.name, std::move(fallback), present ? Location{} : node.location());
       value(stored, param, child_path(path, param.name));
     }
   }
@@ -79,7 +72,8 @@ class Validator {
       case ParamType::integer:
       case ParamType::number:
       case ParamType::boolean:
-        if (auto wrong = check_scalar(node, param, param.type)) problem(node.location(), path, *wrong);
+        if (auto wrong = check_scalar(node, param, param.type))
+          problem(node.location(), path, *wrong);
         return;
       case ParamType::string_list:
         if (node.is_scalar()) return scalar_item(node, param, ParamType::string, path);
@@ -87,7 +81,8 @@ class Validator {
       case ParamType::number_list:
         return list(node, param, ParamType::number, path, "a list of numbers");
       case ParamType::section:
-        if (!node.is_map()) return problem(node.location(), path, cat("expected a mapping, found ", node.describe()));
+        if (!node.is_map())
+          return problem(node.location(), path, cat("expected a mapping, found ", node.describe()));
         return mapping(node, param.fields ? *param.fields : Schema{}, path, false);
       case ParamType::plugin:
         return plugin(node, param.plugin_kind, path);
@@ -111,7 +106,8 @@ class Validator {
   void list(const Node& node, const Param& param, ParamType type, const std::string& path,
             std::string_view expected) {
     if (!node.is_sequence())
-      return problem(node.location(), path, cat("expected ", expected, ", found ", node.describe()));
+      return problem(node.location(), path,
+                     cat("expected ", expected, ", found ", node.describe()));
     for (std::size_t i = 0; i < node.items().size(); ++i)
       scalar_item(node.items()[i], param, type, item_path(path, i));
   }

@@ -2,6 +2,8 @@
 
 #include <forge/error.h>
 
+#include "recipe/tree.h"
+
 #include <algorithm>
 
 namespace forge {
@@ -10,21 +12,6 @@ namespace {
 bool quoted_tag(const std::string& tag) {
   // "!" marks a quoted or block scalar; an explicit !!str means the same.
   return tag == "!" || tag == "tag:yaml.org,2002:str";
-}
-
-int height_of(const Node& node) {
-  int height = 0;
-  for (const Node& item : node.items()) height = std::max(height, height_of(item) + 1);
-  for (const auto& entry : node.entries())
-    height = std::max(height, height_of(entry.value) + 1);
-  return node.is_sequence() || node.is_map() ? std::max(height, 1) : height;
-}
-
-std::size_t size_of(const Node& node) {
-  std::size_t size = 1;
-  for (const Node& item : node.items()) size += size_of(item);
-  for (const auto& entry : node.entries()) size += size_of(entry.value);
-  return size;
 }
 
 }  // namespace
@@ -36,7 +23,7 @@ NodeBuilder::NodeBuilder(std::string_view text, std::string file)
 
 // yaml-cpp 0.7 accepts a quoted scalar that runs to the end of the input when a line break
 // precedes it, so "a: 'open" followed by a newline would silently swallow the rest of the file.
-void NodeBuilder::check_closed_quote(const YAML::Mark& mark) const {
+void NodeBuilder::check_closed_quote(const YAML::Mark& mark) {
   if (mark.is_null()) return;
   std::size_t i = mark_offset_ + static_cast<std::size_t>(mark.pos);
   // Skip an anchor or tag ("&a", "!!str") and the blanks and comments after it.
@@ -53,19 +40,32 @@ void NodeBuilder::check_closed_quote(const YAML::Mark& mark) const {
   }
   if (i >= text_.size() || (text_[i] != '\'' && text_[i] != '"')) return;
   const char quote = text_[i];
+  int lines = 0;
   for (std::size_t k = i + 1; k < text_.size(); ++k) {
+    if (text_[k] == '\n') ++lines;
     if (quote == '"' && text_[k] == '\\') {
       ++k;
     } else if (text_[k] == quote) {
       if (quote == '\'' && k + 1 < text_.size() && text_[k + 1] == '\'') {
         ++k;  // '' is a quote inside single quotes
       } else {
+        if (lines > 0) {
+          multiline_quote_ = locate(mark);
+          multiline_quote_end_ = mark.line + 1 + lines;
+        }
         return;
       }
     }
   }
   fail(locate(mark), cat("invalid YAML: the ", quote == '"' ? "double" : "single",
                          " quote that opens here is never closed"));
+}
+
+std::optional<Location> NodeBuilder::runaway_quote(int error_line) const {
+  if (multiline_quote_end_ == 0 || error_line < multiline_quote_end_ ||
+      error_line > multiline_quote_end_ + 1)
+    return std::nullopt;
+  return multiline_quote_;
 }
 
 Location NodeBuilder::locate(const YAML::Mark& mark) const {
@@ -77,10 +77,7 @@ void NodeBuilder::fail(const Location& where, const std::string& message) const 
   throw Error(cat(where.str(), ": ", message));
 }
 
-void NodeBuilder::OnDocumentStart(const YAML::Mark& mark) {
-  ++documents_;
-  last_document_start_ = locate(mark);
-}
+void NodeBuilder::OnDocumentStart(const YAML::Mark& mark) { last_document_start_ = locate(mark); }
 
 void NodeBuilder::OnDocumentEnd() {}
 
@@ -92,8 +89,8 @@ void NodeBuilder::OnNull(const YAML::Mark& mark, YAML::anchor_t anchor) {
   add(Node::null(locate(mark)), anchor);
 }
 
-void NodeBuilder::OnScalar(const YAML::Mark& mark, const std::string& tag,
-                           YAML::anchor_t anchor, const std::string& value) {
+void NodeBuilder::OnScalar(const YAML::Mark& mark, const std::string& tag, YAML::anchor_t anchor,
+                           const std::string& value) {
   if (tag != "?") check_closed_quote(mark);
   add(Node::scalar(value, quoted_tag(tag), locate(mark)), anchor);
 }
@@ -106,8 +103,8 @@ void NodeBuilder::OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) {
   if (found == anchors_.end())
     fail(where, cat("alias '*", shown, "' refers to a value that contains it (an alias cycle)"));
   const Anchored& target = found->second;
-  if (static_cast<int>(stack_.size()) + target.height > kMaxDepth)
-    fail(where, cat("nesting deeper than ", kMaxDepth, " levels (through alias '*", shown, "')"));
+  if (static_cast<int>(stack_.size()) + target.height > kMaxNesting)
+    fail(where, cat("nesting deeper than ", kMaxNesting, " levels (through alias '*", shown, "')"));
   alias_nodes_ += target.size;
   if (alias_nodes_ > kMaxAliasNodes)
     fail(where, cat("aliases expand to more than ", kMaxAliasNodes, " values"));
@@ -117,8 +114,8 @@ void NodeBuilder::OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) {
 }
 
 void NodeBuilder::open(Node node, const YAML::Mark& mark, YAML::anchor_t anchor) {
-  if (static_cast<int>(stack_.size()) >= kMaxDepth)
-    fail(locate(mark), cat("nesting deeper than ", kMaxDepth, " levels"));
+  if (static_cast<int>(stack_.size()) >= kMaxNesting)
+    fail(locate(mark), cat("nesting deeper than ", kMaxNesting, " levels"));
   if (anchor) anchor_names_[anchor] = pending_anchor_name_;
   Frame frame;
   frame.node = std::move(node);
@@ -133,8 +130,8 @@ void NodeBuilder::close() {
   add(std::move(frame.node), frame.anchor);
 }
 
-void NodeBuilder::OnSequenceStart(const YAML::Mark& mark, const std::string&,
-                                  YAML::anchor_t anchor, YAML::EmitterStyle::value) {
+void NodeBuilder::OnSequenceStart(const YAML::Mark& mark, const std::string&, YAML::anchor_t anchor,
+                                  YAML::EmitterStyle::value) {
   open(Node::sequence(locate(mark)), mark, anchor);
 }
 
@@ -151,7 +148,7 @@ void NodeBuilder::add(Node value, YAML::anchor_t anchor) {
   if (anchor) {
     // Collections registered their name when they opened; scalars name theirs now.
     if (!anchor_names_.count(anchor)) anchor_names_[anchor] = pending_anchor_name_;
-    anchors_[anchor] = Anchored{value, height_of(value), size_of(value)};
+    anchors_[anchor] = Anchored{value, nesting_of(value), count_nodes(value)};
   }
   if (stack_.empty()) {
     root_ = std::move(value);

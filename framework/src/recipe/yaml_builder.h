@@ -20,7 +20,6 @@ namespace forge {
 
 class NodeBuilder : public YAML::EventHandler {
  public:
-  static constexpr int kMaxDepth = 64;
   // Aliases may copy a subtree many times over ("billion laughs"); cap what they may add.
   static constexpr std::size_t kMaxAliasNodes = 100000;
 
@@ -29,7 +28,9 @@ class NodeBuilder : public YAML::EventHandler {
 
   // The finished document's root, once OnDocumentEnd has been seen.
   std::optional<Node>& root() { return root_; }
-  int documents() const { return documents_; }
+  // Where the last quoted scalar that ran over several lines opened, when it closed on
+  // `error_line`: a parse error there usually means that quote was never meant to run on.
+  std::optional<Location> runaway_quote(int error_line) const;
   const Location& last_document_start() const { return last_document_start_; }
 
   void OnDocumentStart(const YAML::Mark& mark) override;
@@ -55,7 +56,7 @@ class NodeBuilder : public YAML::EventHandler {
   };
   struct Anchored {
     Node node;
-    int height = 0;  // levels of nesting, 0 for a scalar
+    int height = 0;        // levels of nesting, 0 for a scalar
     std::size_t size = 0;  // nodes in the subtree
   };
 
@@ -64,7 +65,7 @@ class NodeBuilder : public YAML::EventHandler {
   void close();
   void add(Node value, YAML::anchor_t anchor);
   [[noreturn]] void fail(const Location& where, const std::string& message) const;
-  void check_closed_quote(const YAML::Mark& mark) const;
+  void check_closed_quote(const YAML::Mark& mark);
 
   std::string_view text_;
   std::size_t mark_offset_ = 0;  // bytes yaml-cpp skipped before its positions start (a BOM)
@@ -75,7 +76,8 @@ class NodeBuilder : public YAML::EventHandler {
   std::map<YAML::anchor_t, std::string> anchor_names_;
   std::string pending_anchor_name_;
   std::size_t alias_nodes_ = 0;
-  int documents_ = 0;
+  Location multiline_quote_;
+  int multiline_quote_end_ = 0;  // the line of its closing quote
   Location last_document_start_;
 };
 

@@ -24,18 +24,56 @@ bool needs_quotes(const std::string& text) {
   std::string lower(text.size(), ' ');
   std::transform(text.begin(), text.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return lower == "nan" || lower == "inf" || lower == "-inf" || lower == "+inf" ||
-         lower == "y" || lower == "n";
+  return lower == "nan" || lower == "inf" || lower == "-inf" || lower == "+inf" || lower == "y" ||
+         lower == "n";
 }
 
-// yaml-cpp may write control characters such as CR plainly, where a reader would drop them.
-bool has_control(const std::string& text) {
-  return std::any_of(text.begin(), text.end(),
-                     [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7F; });
+bool alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+
+// Code points YAML treats as line breaks or byte order marks, which plain text must not hold.
+bool special_unicode(std::string_view text, std::size_t i) {
+  return text.compare(i, 2, "\xC2\x85") == 0 || text.compare(i, 3, "\xE2\x80\xA8") == 0 ||
+         text.compare(i, 3, "\xE2\x80\xA9") == 0 || text.compare(i, 3, "\xEF\xBB\xBF") == 0;
 }
 
-void write_text(YAML::Emitter& out, const std::string& text, bool force_quotes) {
-  if (force_quotes) out << YAML::DoubleQuoted;
+// Whether `text` reads back unchanged written plainly. yaml-cpp's own test lets through some
+// texts that do not (a leading "--- ", a CR), so anything unusual is double-quoted instead.
+bool plain_safe(const std::string& text) {
+  if (text.empty() || reads_as_null(text)) return false;
+  char first = text[0];
+  if (first == '-' || first == '+' || first == '.') {
+    if (text.size() == 1) return false;
+    if (!alnum(text[1]) && !(first != '.' && text[1] == '.')) return false;
+  } else if (!alnum(first) && first != '_' && first != '/' && first != '(' &&
+             static_cast<unsigned char>(first) < 0x80) {
+    return false;
+  }
+  if (text.back() == ' ' || text.back() == ':') return false;
+  static constexpr std::string_view kAllowed = "_./+-@$%()=~*&!^;<>'\"?|`\\ :";
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (static_cast<unsigned char>(c) >= 0x80) {
+      if (special_unicode(text, i)) return false;
+      continue;
+    }
+    if (!alnum(c) && kAllowed.find(c) == std::string_view::npos) return false;
+    if (c == ':' && i + 1 < text.size() && text[i + 1] == ' ') return false;
+    if (c == ' ' && i + 1 < text.size() && text[i + 1] == ' ') return false;
+  }
+  return true;
+}
+
+std::string escape_interpolation(const std::string& text) {
+  std::string out;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text.compare(i, 2, "${") == 0) out += '$';
+    out += text[i];
+  }
+  return out;
+}
+
+void write_text(YAML::Emitter& out, const std::string& text, bool quoted) {
+  if (quoted) out << YAML::DoubleQuoted;
   out << text;
 }
 
@@ -44,20 +82,24 @@ void write(YAML::Emitter& out, const Node& node) {
     case Node::Kind::null:
       out << YAML::Null;
       return;
-    case Node::Kind::scalar:
-      write_text(out, node.text(),
-                 (node.quoted() && needs_quotes(node.text())) || has_control(node.text()));
+    case Node::Kind::scalar: {
+      // A literal "${" is written back escaped, so the emitted recipe reads as it resolved.
+      std::string text = escape_interpolation(node.text());
+      write_text(out, text, !plain_safe(text) || (node.quoted() && needs_quotes(text)));
       return;
+    }
     case Node::Kind::sequence:
+      if (node.items().empty()) out << YAML::Flow;  // "[]" beside its key, not below it
       out << YAML::BeginSeq;
       for (const Node& item : node.items()) write(out, item);
       out << YAML::EndSeq;
       return;
     case Node::Kind::map:
+      if (node.entries().empty()) out << YAML::Flow;
       out << YAML::BeginMap;
       for (const auto& entry : node.entries()) {
         out << YAML::Key;
-        write_text(out, entry.key, reads_as_null(entry.key) || has_control(entry.key));
+        write_text(out, entry.key, !plain_safe(entry.key));
         out << YAML::Value;
         write(out, entry.value);
       }

@@ -1,12 +1,14 @@
 #include <forge/error.h>
 
 #include "recipe/recipe.h"
+#include "recipe/tree.h"
 #include "recipe/yaml_builder.h"
 #include "recipe/yaml_document.h"
 
 #include <yaml-cpp/exceptions.h>
 #include <yaml-cpp/parser.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
 
@@ -38,7 +40,7 @@ std::string hex_byte(unsigned char c) {
 void check_text(std::string_view text, const std::string& file) {
   for (std::size_t i = 0; i < text.size(); ++i) {
     unsigned char c = static_cast<unsigned char>(text[i]);
-    if (c == 0 || (c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+    if (c < 0x20 && c != '\t' && c != '\n' && c != '\r')
       throw Error(cat(locate_byte(text, i, file).str(),
                       ": the file is binary, not YAML text (found byte ", hex_byte(c), ")"));
   }
@@ -55,10 +57,10 @@ std::size_t utf8_length(std::string_view text, std::size_t i) {
   for (std::size_t k = 1; k < length; ++k)
     if ((byte(i + k) & 0xC0) != 0x80) return 0;
   unsigned char next = byte(i + 1);
-  if (c == 0xE0 && next < 0xA0) return 0;                 // overlong
-  if (c == 0xED && next >= 0xA0) return 0;                // UTF-16 surrogates
-  if (c == 0xF0 && next < 0x90) return 0;                 // overlong
-  if (c == 0xF4 && next >= 0x90) return 0;                // past U+10FFFF
+  if (c == 0xE0 && next < 0xA0) return 0;   // overlong
+  if (c == 0xED && next >= 0xA0) return 0;  // UTF-16 surrogates
+  if (c == 0xF0 && next < 0x90) return 0;   // overlong
+  if (c == 0xF4 && next >= 0x90) return 0;  // past U+10FFFF
   return length;
 }
 
@@ -70,6 +72,31 @@ void check_utf8(std::string_view text, const std::string& file) {
                       hex_byte(static_cast<unsigned char>(text[i])),
                       "); recipes must be UTF-8 text"));
     i += length;
+  }
+}
+
+// yaml-cpp queues every token of an open flow collection before the parser sees it, about
+// 250 bytes per '[', so absurd nesting is refused by a rough scan before yaml-cpp starts. The
+// exact limit (kMaxNesting) is enforced on the parsed events.
+void check_flow_nesting(std::string_view text, const std::string& file) {
+  constexpr int kMaxScanned = 1000;
+  auto starts_value = [&](std::size_t i) {
+    return i == 0 || std::string_view(" \t\n[{,:").find(text[i - 1]) != std::string_view::npos;
+  };
+  int depth = 0;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    char c = text[i];
+    if (c == '#' && starts_value(i)) {
+      i = std::min(text.find('\n', i), text.size());
+    } else if ((c == '\'' || c == '"') && starts_value(i)) {
+      i = std::min(text.find(c, i + 1), text.size());
+    } else if ((c == '[' || c == '{') && starts_value(i)) {
+      if (++depth > kMaxScanned)
+        throw Error(cat(locate_byte(text, i, file).str(), ": nesting deeper than ", kMaxNesting,
+                        " levels"));
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
   }
 }
 
@@ -98,9 +125,10 @@ bool tab_indented(std::string_view line) {
 std::string hint(const std::string& message, std::string_view text, int line) {
   if (line > 0 && (tab_indented(line_at(text, line)) || tab_indented(line_at(text, line - 1))))
     return " (tabs cannot indent YAML; use spaces)";
-  static const std::pair<std::string_view, std::string_view> kHints[] = {
-      {"illegal map value", " (a ':' where no value may start: check the indentation, and quote "
-                            "values that contain ': ')"},
+  static constexpr std::pair<std::string_view, std::string_view> kHints[] = {
+      {"illegal map value",
+       " (a ':' where no value may start: check the indentation, and quote "
+       "values that contain ': ')"},
       {"end of map not found", " (check the indentation)"},
       {"end of sequence not found", " (check the indentation)"},
       {"end of sequence flow not found", " (a '[' is not closed with ']')"},
@@ -108,6 +136,9 @@ std::string hint(const std::string& message, std::string_view text, int line) {
       {"illegal EOF in scalar", " (a quote is not closed)"},
       {"illegal flow end", " (a ']' or '}' without its opening bracket)"},
   };
+  bool flow_error = message.find("flow") != std::string::npos;
+  if (flow_error && line > 0 && line_at(text, line).find("${") != std::string_view::npos)
+    return " (inside [ ] or { }, quote values that use ${...}: '${a.b}')";
   for (const auto& [known, extra] : kHints)
     if (message == known) return std::string(extra);
   return "";
@@ -123,6 +154,7 @@ std::optional<Node> parse_yaml_document(std::string_view original, const std::st
   std::string_view text = normal;
   check_text(text, file);
   check_utf8(text, file);
+  check_flow_nesting(text, file);
   std::istringstream stream{normal};
   NodeBuilder builder(text, file);
   try {
@@ -133,7 +165,11 @@ std::optional<Node> parse_yaml_document(std::string_view original, const std::st
                       ": a second YAML document; a recipe is one document (remove the '---')"));
   } catch (const YAML::Exception& e) {
     Location where = mark_location(e.mark, file);
-    throw Error(cat(where.str(), ": invalid YAML: ", e.msg, hint(e.msg, text, where.line)));
+    std::optional<Location> quote = builder.runaway_quote(where.line);
+    std::string extra = quote ? cat(" (the quote that opens at ", quote->line, ":", quote->column,
+                                    " runs over several lines; is it closed?)")
+                              : hint(e.msg, text, where.line);
+    throw Error(cat(where.str(), ": invalid YAML: ", e.msg, extra));
   } catch (const Error&) {
     throw;
   } catch (const std::exception& e) {

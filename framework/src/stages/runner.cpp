@@ -79,7 +79,10 @@ void resume_run(const fs::path& run_dir, Registry& plugins, const std::string& c
   if (!fs::exists(recipe_file))
     throw Error(cat("'", run_dir.string(), "' is not a run directory: it has no recipe.yaml"));
   nlohmann::json status = read_run_status(run_dir);
-  ResolvedRecipe recipe = resolve_tree(load_recipe(recipe_file), "run", plugins);
+  // recipe.yaml is resolved; interpolating again only turns "$${" escapes back into "${".
+  Node root = load_recipe(recipe_file);
+  interpolate(root);
+  ResolvedRecipe recipe = resolve_tree(std::move(root), "run", plugins);
   if (status.value("status", "") == "complete") {
     log_info("run '", recipe.name, "' in ", run_dir.string(), " is already complete");
     return;

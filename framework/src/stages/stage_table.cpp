@@ -1,5 +1,6 @@
 #include "stages/data/data_stage.h"
 #include "stages/stage.h"
+#include "stages/tokenize/tokenize_stage.h"
 
 namespace forge {
 
@@ -8,7 +9,8 @@ Stage::~Stage() = default;
 
 std::vector<const Stage*> all_stages() {
   static const DataStage data;
-  return {&data};
+  static const TokenizeStage tokenize;
+  return {&data, &tokenize};
 }
 
 const Stage* find_stage(const std::string& name) {

@@ -51,10 +51,11 @@ class DataJob : public StageJob {
     for (std::size_t index : mine)
       if (!fs::exists(marker(tasks_dir, index))) todo.push_back(index);
     unsigned workers = workers_ ? workers_ : context.threads;
-    log_info("data: ", shards.size(), " tasks", split.describe(), ", ", mine.size() - todo.size(),
-             " already done, ", todo.size(), " to run on ", workers, " workers");
+    log_info(pipeline_->stage, ": ", shards.size(), " tasks", split.describe(), ", ",
+             mine.size() - todo.size(), " already done, ", todo.size(), " to run on ", workers,
+             " workers");
 
-    Progress progress("data", mine.size(), "tasks");
+    Progress progress(pipeline_->stage, mine.size(), "tasks");
     progress.skip(mine.size() - todo.size());
     std::atomic<std::uint64_t> documents{0}, kept{0};
     auto start = std::chrono::steady_clock::now();
@@ -66,7 +67,8 @@ class DataJob : public StageJob {
       try {
         stats = run_data_task(*pipeline_, shards[index], {context.dir, name});
       } catch (const std::exception& e) {
-        throw Error(cat("data task ", name, " (shard '", shards[index], "'): ", e.what()));
+        throw Error(
+            cat(pipeline_->stage, " task ", name, " (shard '", shards[index], "'): ", e.what()));
       }
       nlohmann::json record{{"task", name}, {"shard", shards[index]}, {"stats", stats.to_json()}};
       write_file_atomic(marker(tasks_dir, index), record.dump(1) + "\n");
@@ -108,7 +110,8 @@ class DataJob : public StageJob {
     out["tasks"] = count;
     out["tasks_done"] = done;
     write_file_atomic(run_dir / "stats.json", out.dump(2) + "\n");
-    log_info("data: ", done, "/", count, " tasks done; per-step statistics:\n", total.summary());
+    log_info(pipeline_->stage, ": ", done, "/", count, " tasks done; per-step statistics:\n",
+             total.summary());
     return done == count;
   }
 

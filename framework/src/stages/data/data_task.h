@@ -19,6 +19,7 @@ struct DataPipeline {
   std::unique_ptr<Dataset> output;
   std::string input_name, output_name;
   std::vector<std::string> shards;  // listed while preparing, so bad input fails before work
+  std::string stage = "data";       // the stage running it, for log lines
 };
 
 // Reads one shard through every step into the output; the output is committed only when the

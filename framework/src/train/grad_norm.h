@@ -1,0 +1,27 @@
+#pragma once
+
+#include <forge/architecture.h>
+#include <forge/export.h>
+#include <forge/tensor.h>
+
+#include <string>
+#include <vector>
+
+namespace forge {
+
+// The L2 norm of all gradients together, accumulated in double. Undefined tensors are skipped;
+// tensors on a device are read through the host.
+FORGE_API double global_grad_norm(const std::vector<Tensor>& grads);
+
+// Scales every gradient in place by max_norm / norm when the global norm exceeds max_norm, and
+// returns the norm before clipping. max_norm <= 0 disables clipping; a non-finite norm is
+// returned with the gradients untouched, for the trainer's NaN guard to report.
+FORGE_API double clip_grad_norm(std::vector<Tensor>& grads, double max_norm);
+
+// False when the tensor holds a NaN or an infinity; true for undefined and integer tensors.
+FORGE_API bool all_finite(const Tensor& tensor);
+
+// The name of the first tensor holding a NaN or an infinity, or "" when all are finite.
+FORGE_API std::string first_non_finite(const NamedTensors& tensors);
+
+}  // namespace forge
