@@ -1,26 +1,11 @@
 #include "cpu_kernels.h"
+#include "kernel_util.h"
 #include "strided.h"
 
 #include <cmath>
 
 namespace forge::cpu {
 namespace {
-
-// Calls fn with a typed null pointer for the floating dtype of `dtype`.
-template <class Fn>
-void by_float_type(DType dtype, Fn&& fn) {
-  switch (dtype) {
-    case DType::f32:
-      return fn(static_cast<float*>(nullptr));
-    case DType::f64:
-      return fn(static_cast<double*>(nullptr));
-    case DType::bf16:
-      return fn(static_cast<bf16_t*>(nullptr));
-    case DType::i32:
-      break;
-  }
-  FORGE_CHECK(false, "floating kernel called for ", dtype_name(dtype));
-}
 
 template <class F>
 void binary(const OpCall& call, F f) {
@@ -140,6 +125,12 @@ void log(const OpCall& call) {
 }
 void tanh(const OpCall& call) {
   unary(call, [](auto x) { return std::tanh(x); });
+}
+void sqrt(const OpCall& call) {
+  unary(call, [](auto x) { return std::sqrt(x); });
+}
+void rsqrt(const OpCall& call) {
+  unary(call, [](auto x) { return 1 / std::sqrt(x); });
 }
 
 }  // namespace forge::cpu

@@ -46,8 +46,29 @@ Backend make_cpu_backend() {
   set(OpId::exp, cpu::exp, kFloats);
   set(OpId::log, cpu::log, kFloats);
   set(OpId::tanh, cpu::tanh, kFloats);
+  set(OpId::sqrt, cpu::sqrt, kFloats);
+  set(OpId::rsqrt, cpu::rsqrt, kFloats);
   set(OpId::sum, cpu::sum, kFloats);
   set(OpId::matmul, cpu::matmul, kFloats);
+  set(OpId::gelu, cpu::gelu, kFloats);
+  set(OpId::gelu_backward, cpu::gelu_backward, kFloats);
+  set(OpId::silu, cpu::silu, kFloats);
+  set(OpId::silu_backward, cpu::silu_backward, kFloats);
+  set(OpId::softmax, cpu::softmax, kFloats);
+  set(OpId::softmax_backward, cpu::softmax_backward, kFloats);
+  set(OpId::layer_norm, cpu::layer_norm, kFloats);
+  set(OpId::layer_norm_backward, cpu::layer_norm_backward, kFloats);
+  set(OpId::rms_norm, cpu::rms_norm, kFloats);
+  set(OpId::rms_norm_backward, cpu::rms_norm_backward, kFloats);
+  set(OpId::embedding, cpu::embedding, kFloats);
+  set(OpId::embedding_backward, cpu::embedding_backward, kFloats);
+  set(OpId::cross_entropy, cpu::cross_entropy, kFloats);
+  set(OpId::cross_entropy_backward, cpu::cross_entropy_backward, kFloats);
+  set(OpId::attention, cpu::attention, kFloats);
+  set(OpId::attention_backward, cpu::attention_backward, kFloats);
+  set(OpId::rope, cpu::rope, kFloats);
+  // Parameters and moments are f32 (f64 for the tests); the gradient may be any float type.
+  set(OpId::adamw, cpu::adamw, bit(DType::f32) | bit(DType::f64));
   // OpenBLAS uses as many threads as the rest of forge.
   openblas_set_num_threads(static_cast<int>(default_threads()));
   return b;

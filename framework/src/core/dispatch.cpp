@@ -23,10 +23,13 @@ void dispatch(const OpCall& call) {
   FORGE_CHECK(call.out && call.out->defined(), "op ", op_name(call.op), " has no output");
   Device device = call.out->device();
   for (int i = 0; i < call.inputs; ++i) {
-    if (call.in[i]->device() != device)
+    if (call.in[i] && call.in[i]->device() != device)
       throw Error(cat("[", op_name(call.op), "] input ", i, " is on ", call.in[i]->device().str(),
                       " but the output is on ", device.str(), "; move it with .to()"));
   }
+  for (const Tensor* aux : call.aux)
+    FORGE_CHECK(!aux || aux->device() == device, "op ", op_name(call.op),
+                " has outputs on two devices");
   const Backend& backend = backend_for(device);
   // copy converts between dtypes, so its support is judged by the source.
   DType dtype = call.op == OpId::copy ? call.in[0]->dtype() : call.out->dtype();

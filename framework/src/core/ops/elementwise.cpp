@@ -86,6 +86,26 @@ Tensor tanh(const Tensor& x) {
   return out;
 }
 
+Tensor sqrt(const Tensor& x) {
+  check_floating("sqrt", x);
+  Tensor out = run_unary(OpId::sqrt, x, x.shape());
+  Tensor y = out.detach();
+  record_grad(out, "sqrt", {x}, [y](const Tensor& g) {
+    return std::vector<Tensor>{div(affine(g, 0.5), y)};  // 1 / (2 sqrt(x))
+  });
+  return out;
+}
+
+Tensor rsqrt(const Tensor& x) {
+  check_floating("rsqrt", x);
+  Tensor out = run_unary(OpId::rsqrt, x, x.shape());
+  Tensor y = out.detach();
+  record_grad(out, "rsqrt", {x}, [y](const Tensor& g) {
+    return std::vector<Tensor>{mul(g, affine(mul(y, mul(y, y)), -0.5))};  // -x^(-3/2) / 2
+  });
+  return out;
+}
+
 void copy_into(const Tensor& dst, const Tensor& src) {
   if (dst.shape() != src.shape())
     throw Error(

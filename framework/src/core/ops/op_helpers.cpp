@@ -49,4 +49,23 @@ Tensor run_binary(OpId op, const Tensor& a, const Tensor& b, const Shape& out_sh
   return out;
 }
 
+void run_kernel(OpId op, std::initializer_list<const Tensor*> inputs, Tensor& out,
+                std::initializer_list<Tensor*> aux, const OpParams& params) {
+  FORGE_CHECK(inputs.size() <= kMaxOpInputs && aux.size() <= kMaxOpAux, "op ", op_name(op),
+              " has more operands than an OpCall holds");
+  OpCall call{op};
+  for (const Tensor* input : inputs) call.in[call.inputs++] = input;
+  call.out = &out;
+  int slot = 0;
+  for (Tensor* extra : aux) call.aux[slot++] = extra;
+  call.params = params;
+  dispatch(call);
+}
+
+Tensor dense(const Tensor& x) { return x.detach().contiguous(); }
+
+Tensor dense_grad(const Tensor& grad, DType dtype) {
+  return grad.dtype() == dtype ? dense(grad) : dense(grad.detach().to(dtype));
+}
+
 }  // namespace forge::ops

@@ -1,0 +1,49 @@
+// The fused AdamW update, in place over contiguous parameter and moment tensors.
+#include "cpu_kernels.h"
+#include "kernel_util.h"
+
+namespace forge::cpu {
+namespace {
+
+template <class T, class G>
+void adamw_typed(const OpCall& call) {
+  using A = Acc<T>;
+  const OpParams& p = call.params;
+  const auto step = static_cast<double>(p.step);
+  // Bias corrections and step size in double: beta^step loses digits in float for long runs.
+  const A lr = static_cast<A>(p.lr), wd = static_cast<A>(p.weight_decay);
+  const A b1 = static_cast<A>(p.beta1), b2 = static_cast<A>(p.beta2), eps = static_cast<A>(p.eps);
+  const A inv_bc1 = static_cast<A>(1.0 / (1.0 - std::pow(p.beta1, step)));
+  const A inv_bc2 = static_cast<A>(1.0 / (1.0 - std::pow(p.beta2, step)));
+  const G* grad = in_ptr<G>(call.in[0]);
+  T* param = out_ptr<T>(call.out);
+  T *m = out_ptr<T>(call.aux[0]), *v = out_ptr<T>(call.aux[1]);
+  for_chunks(call.out->numel(), 4, [&](std::int64_t, std::int64_t begin, std::int64_t end) {
+    for (std::int64_t i = begin; i < end; ++i) {
+      A g = static_cast<A>(grad[i]);
+      A mi = b1 * m[i] + (A(1) - b1) * g;
+      A vi = b2 * v[i] + (A(1) - b2) * g * g;
+      m[i] = mi;
+      v[i] = vi;
+      param[i] -= lr * (mi * inv_bc1 / (std::sqrt(vi * inv_bc2) + eps) + wd * param[i]);
+    }
+  });
+}
+
+}  // namespace
+
+void adamw(const OpCall& call) {
+  by_float_type(call.in[0]->dtype(), [&](auto* grad_type) {
+    using G = std::remove_pointer_t<decltype(grad_type)>;
+    switch (call.out->dtype()) {
+      case DType::f32:
+        return adamw_typed<float, G>(call);
+      case DType::f64:
+        return adamw_typed<double, G>(call);
+      default:
+        FORGE_CHECK(false, "adamw called for ", dtype_name(call.out->dtype()), " parameters");
+    }
+  });
+}
+
+}  // namespace forge::cpu
