@@ -49,7 +49,7 @@ template <class T>
 void forward(const OpCall& call) {
   using A = Acc<T>;
   const Geometry g(call);
-  const std::int64_t group = g.Hq / g.Hkv, blocks = g.q_blocks(), D = g.D;
+  const std::int64_t blocks = g.q_blocks(), D = g.D;
   const T *q = in_ptr<T>(call.in[0]), *k = in_ptr<T>(call.in[1]), *v = in_ptr<T>(call.in[2]);
   T* out = out_ptr<T>(call.out);
   A* lse = out_ptr<A>(call.aux[0]);
@@ -57,7 +57,7 @@ void forward(const OpCall& call) {
   parallel_for(static_cast<std::size_t>(g.B * g.Hq * blocks), g.threads(), [&](std::size_t task) {
     const std::int64_t head = static_cast<std::int64_t>(task) / blocks;  // b * Hq + h
     const std::int64_t block = blocks - 1 - static_cast<std::int64_t>(task) % blocks;
-    const std::int64_t kv_head = (head / g.Hq) * g.Hkv + (head % g.Hq) / group;
+    const std::int64_t kv_head = (head / g.Hq) * g.Hkv + (head % g.Hq) / (g.Hq / g.Hkv);
     const std::int64_t q0 = block * g.q_block, nq = std::min(g.q_block, g.T - q0);
     const std::int64_t keys = g.causal ? g.visible(q0 + nq - 1) : g.S;
     std::vector<A> q_buffer, k_buffer, v_buffer, scores(nq * kKeyBlock), acc(nq * D, A(0));

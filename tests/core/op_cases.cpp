@@ -1,5 +1,7 @@
 #include "core/op_cases.h"
 
+#include <cmath>
+
 namespace forge::test {
 namespace {
 
@@ -42,9 +44,37 @@ OpCase matmul_case(bool ta, bool tb, bool batched, bool shared_b) {
 
 }  // namespace
 
+void PrintTo(const OpCase& c, std::ostream* os) { *os << c.name; }
+
 std::int64_t random_dim(Generator& generator) {
   static const std::int64_t kSizes[] = {1, 2, 3, 5, 7, 8, 13, 17, 31, 33};
   return kSizes[generator.next_u64() % std::size(kSizes)];
+}
+
+std::int64_t random_between(Generator& generator, std::int64_t low, std::int64_t high) {
+  return low + static_cast<std::int64_t>(generator.next_u64() %
+                                         static_cast<std::uint64_t>(high - low + 1));
+}
+
+Shape rows_by(Generator& generator, std::int64_t C) {
+  Shape shape;
+  for (auto n = generator.next_u64() % 3; n > 0; --n) shape.push_back(random_dim(generator));
+  shape.push_back(C);
+  return shape;
+}
+
+Tensor map_doubles(const Tensor& x, const std::function<double(double)>& f) {
+  std::vector<double> values = x.to_doubles();
+  for (double& value : values) value = f(value);
+  return Tensor::from_doubles(values, x.shape());
+}
+
+Tensor map_rows(const Tensor& x,
+                const std::function<void(const double*, double*, std::size_t)>& row) {
+  std::vector<double> in = x.to_doubles(), out(in.size());
+  const auto C = static_cast<std::size_t>(x.size(-1));
+  for (std::size_t r = 0; C && r < in.size() / C; ++r) row(&in[r * C], &out[r * C], C);
+  return Tensor::from_doubles(out, x.shape());
 }
 
 const std::vector<OpCase>& op_cases() {
@@ -58,6 +88,30 @@ const std::vector<OpCase>& op_cases() {
         {"exp", one, [](const auto& x) { return ops::exp(x[0]); }},
         {"log", one, [](const auto& x) { return ops::log(x[0]); }, true},
         {"tanh", one, [](const auto& x) { return ops::tanh(x[0]); }},
+        {"sqrt",
+         one,
+         [](const auto& x) { return ops::sqrt(x[0]); },
+         true,
+         {},
+         [](const auto& x) { return map_doubles(x[0], [](double v) { return std::sqrt(v); }); }},
+        {"rsqrt",
+         one,
+         [](const auto& x) { return ops::rsqrt(x[0]); },
+         true,
+         {},
+         [](const auto& x) {
+           return map_doubles(x[0], [](double v) { return 1 / std::sqrt(v); });
+         }},
+        // A transposed view: the elementwise kernels walk any strides.
+        {"sqrt_strided",
+         one,
+         [](const auto& x) { return ops::sqrt(x[0].transpose(0, -1)); },
+         true,
+         {},
+         [](const auto& x) {
+           return map_doubles(x[0].transpose(0, -1).contiguous(),
+                              [](double v) { return std::sqrt(v); });
+         }},
         {"sum_all", one, [](const auto& x) { return ops::sum(x[0]); }},
         {"sum_last", one, [](const auto& x) { return ops::sum(x[0], {-1}); }},
         {"sum_first_keepdim", one, [](const auto& x) { return ops::sum(x[0], {0}, true); }},
@@ -72,6 +126,8 @@ const std::vector<OpCase>& op_cases() {
         all.push_back(matmul_case(ta, tb, true, false));
         all.push_back(matmul_case(ta, tb, true, true));
       }
+    for (auto* more : {&fused_op_cases, &norm_rope_cases, &attention_cases})
+      for (OpCase& c : more()) all.push_back(std::move(c));
     return all;
   }();
   return cases;

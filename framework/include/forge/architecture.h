@@ -15,7 +15,8 @@ namespace forge {
 
 // The sizes the engine and the trainer need to know of any transformer.
 struct ModelShape {
-  std::int64_t vocab_size = 0;  // as the model stores it (gpt2 pads it to a multiple of 64)
+  std::int64_t vocab_size = 0;    // the tokenizer's: the width of the logits
+  std::int64_t padded_vocab = 0;  // rows of the token embedding (gpt2 pads to a multiple of 64)
   std::int64_t context = 0;
   std::int64_t n_layer = 0, n_head = 0, n_kv_head = 0, head_dim = 0, d_model = 0;
 };
@@ -48,8 +49,9 @@ class FORGE_API Model {
   virtual const ModelShape& shape() const = 0;
   // Trainable parameters by their Hugging Face names, in a stable order.
   virtual NamedTensors& parameters() = 0;
-  // Logits [B, T, vocab] for ids [B, T] (i32). With a cache, the ids continue its filled
-  // positions and their keys and values are appended to it.
+  // Logits [B, T, vocab_size] for ids [B, T] (i32); padded rows of the embedding never score.
+  // With a cache (inference only), the ids continue its filled positions and their keys and
+  // values are appended to it.
   virtual Tensor forward(const Tensor& ids, KVCache* cache = nullptr) = 0;
   // Whether AdamW decays a parameter: by default every matrix but embeddings.
   virtual bool decays(const std::string& name) const;

@@ -41,7 +41,7 @@ struct FORGE_API Param {
   std::optional<double> min;
   std::optional<double> max;
   std::vector<std::string> choices;
-  std::shared_ptr<const Schema> fields;          // section
+  std::shared_ptr<const Schema> fields;          // section; plugin: keys beside the plugin's
   PluginKind plugin_kind = PluginKind::dataset;  // plugin, plugin_list
 
   Param& doc(std::string text);
@@ -53,11 +53,15 @@ struct FORGE_API Param {
   Param& fallback(const char* value);
   Param& fallback(std::string value);
   Param& fallback(std::vector<std::string> values);
+  Param& fallback(std::vector<double> values);
   Param& fallback_yaml(Node value);
   Param& at_least(double value);
   Param& at_most(double value);
   Param& range(double low, double high);
   Param& one_of(std::vector<std::string> values);
+  // For a plugin section: keys the stage itself reads beside the plugin's own, e.g. a sampler
+  // section's `every:` and `prompt:`.
+  Param& with_keys(Schema keys);
 };
 
 // The keys a recipe section accepts. Unknown keys are errors.

@@ -14,5 +14,6 @@ int resume_command(const Args& args, const std::string& command_line);
 int validate_command(const Args& args);
 int plugins_command(const Args& args);
 int stages_command(const Args& args);
+int sample_command(const Args& args);
 
 }  // namespace forge::cli

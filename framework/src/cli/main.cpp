@@ -24,6 +24,7 @@ const char* kUsage =
     "  validate RECIPE [key=value ...] print the resolved recipe; starts nothing\n"
     "  plugins [KIND]                 list plugins; 'plugins show KIND/NAME' for parameters\n"
     "  stages                         list stages; 'stages show NAME' for their keys\n"
+    "  sample CHECKPOINT [--prompt T]  generate text from a checkpoint, streamed\n"
     "\n"
     "options:\n"
     "  --log-level LEVEL  debug, info (default), warning or error; also FORGE_LOG_LEVEL\n"
@@ -46,6 +47,7 @@ int dispatch(const std::string& command, const forge::cli::Args& args, const std
   if (command == "validate") return validate_command(args);
   if (command == "plugins") return plugins_command(args);
   if (command == "stages") return stages_command(args);
+  if (command == "sample") return sample_command(args);
   throw UsageError{"unknown command '" + command + "'", ""};
 }
 

@@ -71,6 +71,12 @@ Param& Param::fallback(std::vector<std::string> values) {
   return fallback_yaml(std::move(list));
 }
 
+Param& Param::fallback(std::vector<double> values) {
+  Node list = Node::sequence();
+  for (double value : values) list.items().push_back(*Param().fallback(value).default_value);
+  return fallback_yaml(std::move(list));
+}
+
 Param& Param::fallback_yaml(Node value) {
   default_value = std::move(value);
   return *this;
@@ -94,6 +100,11 @@ Param& Param::range(double low, double high) {
 
 Param& Param::one_of(std::vector<std::string> values) {
   choices = std::move(values);
+  return *this;
+}
+
+Param& Param::with_keys(Schema keys) {
+  fields = std::make_shared<const Schema>(std::move(keys));
   return *this;
 }
 

@@ -85,7 +85,7 @@ class Validator {
           return problem(node.location(), path, cat("expected a mapping, found ", node.describe()));
         return mapping(node, param.fields ? *param.fields : Schema{}, path, false);
       case ParamType::plugin:
-        return plugin(node, param.plugin_kind, path);
+        return plugin(node, param.plugin_kind, path, param.fields.get());
       case ParamType::plugin_list:
         if (!node.is_sequence())
           return problem(node.location(), path,
@@ -112,7 +112,8 @@ class Validator {
       scalar_item(node.items()[i], param, type, item_path(path, i));
   }
 
-  void plugin(Node& node, PluginKind kind, const std::string& path) {
+  void plugin(Node& node, PluginKind kind, const std::string& path,
+              const Schema* stage_keys = nullptr) {
     if (!node.is_map())
       return problem(node.location(), path,
                      cat("expected a mapping with 'plugin:' naming a ", kind_name(kind),
@@ -128,7 +129,10 @@ class Validator {
                      cat("expected a ", kind_name(kind), " plugin name, found ", name->describe()));
     const PluginInfo* info = plugins_.find(kind, name->text());
     if (!info) return problem(name->location(), name_path, unknown_plugin(kind, name->text()));
-    mapping(node, info->schema, path, true);
+    if (!stage_keys) return mapping(node, info->schema, path, true);
+    Schema both = *stage_keys;
+    for (const Param& param : info->schema.params) both.add(param);
+    mapping(node, both, path, true);
   }
 
   std::string unknown_plugin(PluginKind kind, const std::string& name) const {

@@ -1,4 +1,5 @@
 #include "stages/data/data_stage.h"
+#include "stages/pretrain/pretrain_stage.h"
 #include "stages/stage.h"
 #include "stages/tokenize/tokenize_stage.h"
 
@@ -10,7 +11,8 @@ Stage::~Stage() = default;
 std::vector<const Stage*> all_stages() {
   static const DataStage data;
   static const TokenizeStage tokenize;
-  return {&data, &tokenize};
+  static const PretrainStage pretrain;
+  return {&data, &tokenize, &pretrain};
 }
 
 const Stage* find_stage(const std::string& name) {

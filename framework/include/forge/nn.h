@@ -1,0 +1,45 @@
+#pragma once
+
+// Building blocks that architecture plugins share: linear layers in both weight layouts,
+// splitting and merging attention heads, and appending to a KV cache.
+
+#include <forge/architecture.h>
+#include <forge/export.h>
+#include <forge/random.h>
+#include <forge/tensor.h>
+
+#include <cstdint>
+#include <utility>
+
+namespace forge::nn {
+
+// How a linear layer stores its weight: [in, out] (Hugging Face's GPT-2 Conv1D) or [out, in]
+// (torch.nn.Linear, as in Llama).
+enum class WeightLayout { in_out, out_in };
+
+// x [..., in] times the weight, plus bias [out] when it is defined.
+FORGE_API Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias,
+                        WeightLayout layout);
+
+// [B, T, H * D] -> [B, H, T, D] and back.
+FORGE_API Tensor split_heads(const Tensor& x, std::int64_t heads);
+FORGE_API Tensor merge_heads(const Tensor& x);
+
+// Writes k and v [B, Hkv, T, D] after the cache's filled positions of `layer` and returns that
+// layer's keys and values up to and including them. Inference only: the copy has no gradient.
+FORGE_API std::pair<Tensor, Tensor> cache_append(KVCache& cache, int layer, const Tensor& k,
+                                                 const Tensor& v);
+
+// Position ids offset, offset + 1, ... as an i32 tensor [count].
+FORGE_API Tensor positions(std::int64_t offset, std::int64_t count);
+
+// A new parameter: normal(0, std) values from `generator`, or `fill` everywhere when std is 0.
+FORGE_API Tensor parameter(const Shape& shape, Generator& generator, double std, double fill,
+                           DType dtype, Device device);
+
+// The checks every model's forward makes of its ids [B, T]: i32, 2-d, within the context
+// (counting the cache's filled positions).
+FORGE_API void check_ids(const char* model, const Tensor& ids, const ModelShape& shape,
+                         const KVCache* cache);
+
+}  // namespace forge::nn

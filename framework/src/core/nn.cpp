@@ -1,0 +1,66 @@
+#include <forge/autograd.h>
+#include <forge/nn.h>
+#include <forge/ops.h>
+
+#include <numeric>
+#include <vector>
+
+namespace forge::nn {
+
+Tensor linear(const Tensor& x, const Tensor& weight, const Tensor& bias, WeightLayout layout) {
+  Tensor y = ops::matmul(x, weight, false, layout == WeightLayout::out_in);
+  return bias.defined() ? ops::add(y, bias) : y;
+}
+
+Tensor split_heads(const Tensor& x, std::int64_t heads) {
+  const std::int64_t B = x.size(0), T = x.size(1), C = x.size(2);
+  if (C % heads)
+    throw Error(cat("[split_heads] width ", C, " does not divide into ", heads, " heads"));
+  return x.reshape({B, T, heads, C / heads}).transpose(1, 2);
+}
+
+Tensor merge_heads(const Tensor& x) {
+  const std::int64_t B = x.size(0), H = x.size(1), T = x.size(2), D = x.size(3);
+  return x.transpose(1, 2).reshape({B, T, H * D});
+}
+
+std::pair<Tensor, Tensor> cache_append(KVCache& cache, int layer, const Tensor& k,
+                                       const Tensor& v) {
+  const std::int64_t start = cache.length(), end = start + k.size(2);
+  if (end > cache.capacity())
+    throw Error(cat("the KV cache is full: ", start, " + ", k.size(2), " positions exceed its ",
+                    cache.capacity(), "; generate fewer tokens or use a longer context"));
+  Tensor& keys = cache.keys(layer);
+  Tensor& values = cache.values(layer);
+  ops::copy_into(keys.slice(2, start, end), k);
+  ops::copy_into(values.slice(2, start, end), v);
+  return {keys.slice(2, 0, end), values.slice(2, 0, end)};
+}
+
+Tensor positions(std::int64_t offset, std::int64_t count) {
+  std::vector<std::int32_t> ids(static_cast<std::size_t>(count));
+  std::iota(ids.begin(), ids.end(), static_cast<std::int32_t>(offset));
+  return Tensor::from_ints(ids, {count});
+}
+
+Tensor parameter(const Shape& shape, Generator& generator, double std, double fill, DType dtype,
+                 Device device) {
+  Tensor host =
+      std > 0 ? Tensor::randn(shape, generator, std, dtype) : Tensor::full(shape, fill, dtype);
+  Tensor out = device == Device::cpu() ? host : host.to(device);
+  out.set_requires_grad();
+  return out;
+}
+
+void check_ids(const char* model, const Tensor& ids, const ModelShape& shape,
+               const KVCache* cache) {
+  if (ids.dtype() != DType::i32 || ids.ndim() != 2)
+    throw Error(cat("[", model, "] ids must be i32 [B, T], not ", dtype_name(ids.dtype()), " ",
+                    shape_str(ids.shape())));
+  const std::int64_t filled = cache ? cache->length() : 0;
+  if (filled + ids.size(1) > shape.context)
+    throw Error(cat("[", model, "] ", filled + ids.size(1), " positions exceed the context of ",
+                    shape.context, "; shorten the input or raise model.context"));
+}
+
+}  // namespace forge::nn

@@ -1,0 +1,26 @@
+#include "stages/pretrain/batches.h"
+
+#include <vector>
+
+namespace forge {
+
+TokenBatch next_batch(TokenSource& source, std::int64_t rows, std::int64_t seq_len, Device device) {
+  const auto T = static_cast<std::size_t>(seq_len);
+  std::vector<TokenId> window(T + 1);
+  std::vector<std::int32_t> ids(static_cast<std::size_t>(rows) * T), targets(ids.size());
+  for (std::size_t row = 0; row < static_cast<std::size_t>(rows); ++row) {
+    source.next(window.data());
+    std::copy(window.begin(), window.end() - 1, ids.begin() + static_cast<std::ptrdiff_t>(row * T));
+    std::copy(window.begin() + 1, window.end(),
+              targets.begin() + static_cast<std::ptrdiff_t>(row * T));
+  }
+  TokenBatch batch{Tensor::from_ints(ids, {rows, seq_len}),
+                   Tensor::from_ints(targets, {rows, seq_len})};
+  if (device != Device::cpu()) {
+    batch.ids = batch.ids.to(device);
+    batch.targets = batch.targets.to(device);
+  }
+  return batch;
+}
+
+}  // namespace forge

@@ -1,0 +1,198 @@
+#include "stages/pretrain/train_job.h"
+
+#include <forge/autograd.h>
+#include <forge/log.h>
+#include <forge/ops.h>
+#include <forge/progress.h>
+
+#include "engine/generate.h"
+#include "stages/pretrain/batches.h"
+#include "stages/pretrain/evaluate.h"
+#include "stages/pretrain/run_files.h"
+#include "stages/runner.h"
+#include "train/grad_norm.h"
+
+#include <chrono>
+#include <cmath>
+
+namespace forge {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::int64_t parameter_count(Model& model) {
+  std::int64_t total = 0;
+  for (const auto& [name, tensor] : model.parameters()) total += tensor.numel();
+  return total;
+}
+
+// Whether a periodic event (every N steps, and always after the last step) falls on `step`,
+// counted from 1.
+bool due(std::int64_t every, std::int64_t step, std::int64_t last) {
+  return step == last || (every > 0 && step % every == 0);
+}
+
+class TrainJob : public StageJob {
+ public:
+  explicit TrainJob(std::unique_ptr<TrainSetup> setup)
+      : s_(std::move(setup)), optimizer_(*s_->model, s_->optimizer) {}
+
+  void run(RunContext& context) override {
+    context_ = &context;
+    if (context.resuming)
+      restore();
+    else
+      log_start();
+    if (s_->val_tokens) bytes_ = token_bytes(*s_->tokenizer);
+    Progress progress("train", static_cast<std::uint64_t>(s_->steps), "steps");
+    progress.skip(static_cast<std::uint64_t>(position_.step));
+    while (position_.step < s_->steps) {
+      const auto start = Clock::now();
+      const StepResult result = train_step();
+      const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+      position_.elapsed_s += seconds;
+      const std::int64_t step = position_.step;
+      const double tok_per_s = static_cast<double>(tokens_per_step()) / seconds;
+      progress.set_status(cat(fixed(result.loss, 4), " loss, ", fixed(tok_per_s, 0), " tok/s"));
+      progress.advance();
+      nlohmann::json record = {{"step", step},
+                               {"tokens", position_.tokens_seen},
+                               {"loss", result.loss},
+                               {"lr", result.lr},
+                               {"grad_norm", result.grad_norm},
+                               {"tok_per_s", tok_per_s},
+                               {"gflops", tok_per_s * s_->model->flops_per_token() / 1e9},
+                               {"elapsed_s", position_.elapsed_s}};
+      for (const auto& [name, value] : result.metrics) record[name] = value;
+      if (s_->val_tokens && due(s_->eval_every, step, s_->steps)) {
+        EvalResult eval = evaluate(*s_->model, *s_->val_tokens, bytes_, s_->eval_batches,
+                                   s_->micro_batch, s_->seq_len);
+        record["val_loss"] = eval.loss;
+        record["val_bpb"] = eval.bits_per_byte;
+        log_info("step ", step, ": val loss ", fixed(eval.loss, 4), ", ",
+                 fixed(eval.bits_per_byte, 4), " bits per byte");
+      }
+      if (due(s_->log_every, step, s_->steps) || record.contains("val_loss"))
+        context.metrics->write(record);
+      if (s_->sample && due(s_->sample->every, step, s_->steps)) write_samples(step);
+      if (due(s_->checkpoint_every, step, s_->steps)) save();
+    }
+    progress.finish();
+  }
+
+ private:
+  struct StepResult {
+    double loss = 0, lr = 0, grad_norm = 0;
+    std::map<std::string, double> metrics;
+  };
+
+  static std::string fixed(double value, int digits) {
+    char text[64];
+    std::snprintf(text, sizeof text, "%.*f", digits, value);
+    return text;
+  }
+
+  std::int64_t tokens_per_step() const { return s_->accumulation * s_->micro_batch * s_->seq_len; }
+
+  StepResult train_step() {
+    StepResult result;
+    result.lr = learning_rate(s_->optimizer.lr, s_->schedule, position_.step);
+    optimizer_.zero_grad();
+    const double share = 1.0 / static_cast<double>(s_->accumulation);
+    for (std::int64_t micro = 0; micro < s_->accumulation; ++micro) {
+      TokenBatch batch = next_batch(*s_->train_tokens, s_->micro_batch, s_->seq_len, s_->device);
+      LossBatch inputs;
+      inputs.tensors["logits"] = s_->model->forward(batch.ids);
+      inputs.tensors["targets"] = batch.targets;
+      LossResult loss = s_->loss->compute(inputs);
+      ops::affine(loss.loss, share).backward();
+      result.loss += loss.loss.item() * share;
+      for (const auto& [name, value] : loss.metrics) result.metrics[name] += value * share;
+    }
+    std::vector<Tensor> grads;
+    for (const auto& [name, param] : s_->model->parameters()) grads.push_back(param.grad());
+    result.grad_norm = clip_grad_norm(grads, s_->grad_clip);
+    if (!std::isfinite(result.loss) || !std::isfinite(result.grad_norm)) stop_on_nan(result);
+    optimizer_.step(result.lr);
+    ++position_.step;
+    position_.tokens_seen += static_cast<std::uint64_t>(tokens_per_step());
+    position_.data_position = s_->train_tokens->position();
+    return result;
+  }
+
+  [[noreturn]] void stop_on_nan(const StepResult& result) {
+    NamedTensors grads;
+    for (const auto& [name, param] : s_->model->parameters())
+      grads.emplace_back("gradient of " + name, param.grad());
+    std::string culprit = first_non_finite(s_->model->parameters());
+    if (culprit.empty()) culprit = first_non_finite(grads);
+    throw RunFailure(cat("step ", position_.step + 1, ": the loss is ", result.loss,
+                         " and the gradient norm ", result.grad_norm,
+                         culprit.empty() ? std::string() : cat("; first non-finite: ", culprit),
+                         ". Lower optimizer.lr, raise schedule.warmup_steps or set "
+                         "train.grad_clip; the last checkpoint is intact"));
+  }
+
+  void write_samples(std::int64_t step) {
+    const SampleSettings& sample = *s_->sample;
+    std::vector<TokenId> prompt = s_->tokenizer->encode(sample.prompt);
+    if (prompt.empty()) prompt.push_back(s_->tokenizer->end_of_text());
+    GenerationRequest request;
+    request.prompts.assign(static_cast<std::size_t>(sample.count), prompt);
+    request.max_tokens = sample.max_tokens;
+    request.stop_tokens = {s_->tokenizer->end_of_text()};
+    request.seed = mix64(s_->seed ^ static_cast<std::uint64_t>(step));
+    std::vector<GenerationRow> rows = generate(*s_->model, *sample.sampler, request);
+    for (const GenerationRow& row : rows) {
+      std::string text = s_->tokenizer->decode(row.tokens);
+      append_sample(context_->dir, step, sample.prompt, text, row.finish);
+      log_info("step ", step, " sample: ", sample.prompt, text);
+    }
+  }
+
+  void save() {
+    save_checkpoint(checkpoint_path(context_->dir, position_.step), *s_->model, &optimizer_,
+                    *s_->tokenizer, s_->meta, position_);
+    prune_checkpoints(context_->dir, s_->checkpoint_keep);
+  }
+
+  void restore() {
+    std::vector<std::filesystem::path> saved = list_checkpoints(context_->dir);
+    if (saved.empty()) {
+      log_info("no checkpoint in ", context_->dir.string(), " yet: training starts over");
+      truncate_run_files(context_->dir, 0);
+      log_start();
+      return;
+    }
+    position_ = load_checkpoint(saved.back(), *s_->model, &optimizer_);
+    s_->train_tokens->seek(position_.data_position);
+    truncate_run_files(context_->dir, position_.step);
+    log_info("resumed from ", saved.back().string(), " at step ", position_.step, " of ",
+             s_->steps);
+  }
+
+  void log_start() const {
+    const ModelShape& shape = s_->model->shape();
+    log_info("model ", s_->meta.architecture, ": ", parameter_count(*s_->model), " parameters (",
+             shape.n_layer, " layers, d_model ", shape.d_model, ", ", shape.n_head,
+             " heads, context ", shape.context, ", vocabulary ", shape.vocab_size, ")");
+    log_info("batch: ", s_->micro_batch, " x ", s_->seq_len, " tokens x ", s_->accumulation,
+             " accumulation = ", tokens_per_step(), " tokens per step, ", s_->steps, " steps; ",
+             optimizer_.decayed_count(), " of ", s_->model->parameters().size(),
+             " parameter tensors decayed");
+  }
+
+  std::unique_ptr<TrainSetup> s_;
+  AdamW optimizer_;
+  TrainPosition position_;
+  std::vector<float> bytes_;
+  RunContext* context_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<StageJob> make_train_job(std::unique_ptr<TrainSetup> setup) {
+  return std::make_unique<TrainJob>(std::move(setup));
+}
+
+}  // namespace forge

@@ -1,0 +1,46 @@
+#pragma once
+
+// Everything a training run is made of, built and checked before it starts.
+
+#include <forge/architecture.h>
+#include <forge/dataset.h>
+#include <forge/loss.h>
+#include <forge/sampler.h>
+#include <forge/tokenizer.h>
+
+#include "train/optimizer.h"
+#include "train/schedule.h"
+#include "train/train_checkpoint.h"
+
+#include <memory>
+#include <string>
+
+namespace forge {
+
+struct SampleSettings {
+  std::unique_ptr<Sampler> sampler;
+  std::int64_t every = 0;  // 0: only at the end
+  std::string prompt;
+  std::int64_t max_tokens = 64, count = 1;
+};
+
+struct TrainSetup {
+  std::unique_ptr<Tokenizer> tokenizer;
+  std::unique_ptr<Model> model;
+  std::unique_ptr<Loss> loss;
+  std::unique_ptr<Dataset> train_data, val_data;          // val_data may be null
+  std::unique_ptr<TokenSource> train_tokens, val_tokens;  // val_tokens may be null
+  AdamWConfig optimizer;
+  ScheduleConfig schedule;
+  CheckpointMeta meta;
+  std::int64_t steps = 0, micro_batch = 0, seq_len = 0, accumulation = 1;
+  double grad_clip = 1.0;
+  std::int64_t log_every = 1;
+  std::int64_t eval_every = 0, eval_batches = 0;
+  std::int64_t checkpoint_every = 0, checkpoint_keep = 0;
+  std::unique_ptr<SampleSettings> sample;  // null: no samples
+  std::uint64_t seed = 0;
+  Device device;
+};
+
+}  // namespace forge

@@ -1,0 +1,62 @@
+#include "train/checkpoint_model.h"
+
+#include <forge/config.h>
+
+#include "io/checkpoint_file.h"
+#include "recipe/recipe.h"
+
+namespace forge {
+namespace {
+
+std::string string_attribute(const CheckpointReader& reader, const std::string& object,
+                             const std::string& name) {
+  auto value = reader.attribute(object, name);
+  if (!value || !std::holds_alternative<std::string>(*value))
+    throw Error(cat("checkpoint '", reader.file().string(), "' has no text attribute '", name,
+                    "' on ", object, "; it was not written by a Forge trainer"));
+  return std::get<std::string>(*value);
+}
+
+}  // namespace
+
+std::unique_ptr<Plugin> make_plugin_from(Node section, PluginKind kind, const std::string& key,
+                                         Registry& plugins) {
+  Node root = Node::map();
+  root.set(key, std::move(section));
+  validate(root, Schema{param::plugin(key, kind).required()}, plugins);
+  // Plugins read their Config while they are made and keep copies, never the Config itself.
+  return plugins.create_any(kind, Config(*root.find(key), key));
+}
+
+LoadedModel load_model(const std::filesystem::path& checkpoint, Registry& plugins, Device device) {
+  plugins.load_defaults();
+  LoadedModel loaded;
+  std::string recipe_text, tokenizer_plugin, serialized;
+  {
+    CheckpointReader reader(checkpoint);
+    recipe_text = string_attribute(reader, "/meta", "recipe");
+    tokenizer_plugin = string_attribute(reader, "/tokenizer", "plugin");
+    serialized = string_attribute(reader, "/tokenizer", "serialized");
+  }
+  const std::string where = checkpoint.string() + ":/meta/recipe";
+  loaded.recipe = parse_yaml(recipe_text, where);
+  const Node* model_section = loaded.recipe.find("model");
+  if (!model_section || !model_section->is_map())
+    throw Error(cat("checkpoint '", checkpoint.string(), "' has a recipe without a model section"));
+  Node tokenizer = Node::map();
+  tokenizer.set("plugin", Node::scalar(tokenizer_plugin, true));
+  tokenizer.set("serialized", Node::scalar(serialized, true));
+  loaded.tokenizer.reset(static_cast<Tokenizer*>(
+      make_plugin_from(std::move(tokenizer), PluginKind::tokenizer, "tokenizer", plugins)
+          .release()));
+  auto architecture = std::unique_ptr<Architecture>(static_cast<Architecture*>(
+      make_plugin_from(*model_section, PluginKind::architecture, "model", plugins).release()));
+  ModelRequest request;
+  request.vocab_size = static_cast<std::int64_t>(loaded.tokenizer->vocab_size());
+  request.device = device;
+  loaded.model = architecture->build(request);
+  loaded.position = load_checkpoint(checkpoint, *loaded.model, nullptr);
+  return loaded;
+}
+
+}  // namespace forge

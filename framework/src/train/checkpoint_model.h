@@ -1,0 +1,33 @@
+#pragma once
+
+// A model rebuilt from a checkpoint file alone: its recipe's model section, its tokenizer's
+// serialized form and its parameters. What `forge sample` and fine-tuning stages start from.
+
+#include <forge/architecture.h>
+#include <forge/node.h>
+#include <forge/tokenizer.h>
+
+#include "plugin/registry.h"
+#include "train/train_checkpoint.h"
+
+#include <filesystem>
+#include <memory>
+
+namespace forge {
+
+struct LoadedModel {
+  std::unique_ptr<Tokenizer> tokenizer;
+  std::unique_ptr<Model> model;
+  Node recipe;  // the resolved recipe the checkpoint was trained with
+  TrainPosition position;
+};
+
+FORGE_API LoadedModel load_model(const std::filesystem::path& checkpoint, Registry& plugins,
+                                 Device device);
+
+// Validates a plugin section `{plugin: NAME, ...}` given as a Node, as the recipe key `key`
+// would be, and makes the plugin.
+FORGE_API std::unique_ptr<Plugin> make_plugin_from(Node section, PluginKind kind,
+                                                   const std::string& key, Registry& plugins);
+
+}  // namespace forge

@@ -1,0 +1,106 @@
+#include "train/optimizer.h"
+
+#include <forge/autograd.h>
+#include <forge/ops.h>
+
+#include "io/checkpoint_file.h"
+#include "io/checkpoint_tensors.h"
+
+namespace forge {
+
+Schema optimizer_schema() {
+  return Schema{
+      param::string("name").fallback("adamw").one_of({"adamw"}).doc("the optimizer"),
+      param::number("lr").fallback(1e-3).at_least(0).doc("peak learning rate"),
+      param::number_list("betas")
+          .fallback(std::vector<double>{0.9, 0.95})
+          .doc("AdamW's beta1 and beta2"),
+      param::number("eps").fallback(1e-8).at_least(0).doc("AdamW's epsilon"),
+      param::number("weight_decay")
+          .fallback(0.0)
+          .at_least(0)
+          .doc("decoupled weight decay of the decayed group (matrices, not embeddings)"),
+      param::string_list("no_decay")
+          .fallback(std::vector<std::string>{})
+          .doc("name fragments of further parameters never decayed"),
+  };
+}
+
+AdamWConfig optimizer_from(const Config& section) {
+  AdamWConfig config;
+  config.lr = section.number("lr");
+  std::vector<double> betas = section.numbers("betas");
+  if (betas.size() != 2 || betas[0] < 0 || betas[0] >= 1 || betas[1] < 0 || betas[1] >= 1)
+    section.fail("betas", "expected two numbers in [0, 1), e.g. [0.9, 0.95]");
+  config.beta1 = betas[0];
+  config.beta2 = betas[1];
+  config.eps = section.number("eps");
+  config.weight_decay = section.number("weight_decay");
+  config.no_decay = section.strings("no_decay");
+  return config;
+}
+
+AdamW::AdamW(Model& model, const AdamWConfig& config)
+    : params_(model.parameters()), config_(config) {
+  for (const auto& [name, param] : params_) {
+    bool decayed = model.decays(name);
+    for (const std::string& fragment : config.no_decay)
+      if (name.find(fragment) != std::string::npos) decayed = false;
+    decay_.push_back(decayed);
+    DType dtype = param.dtype() == DType::f64 ? DType::f64 : DType::f32;
+    m_.push_back(Tensor::zeros(param.shape(), dtype, param.device()));
+    v_.push_back(Tensor::zeros(param.shape(), dtype, param.device()));
+  }
+}
+
+std::int64_t AdamW::decayed_count() const {
+  std::int64_t count = 0;
+  for (bool decayed : decay_) count += decayed;
+  return count;
+}
+
+void AdamW::step(double lr) {
+  NoGradGuard no_grad;
+  ++steps_;
+  ops::AdamWOptions options;
+  options.lr = lr;
+  options.beta1 = config_.beta1;
+  options.beta2 = config_.beta2;
+  options.eps = config_.eps;
+  options.step = steps_;
+  for (std::size_t i = 0; i < params_.size(); ++i) {
+    const Tensor& param = params_[i].second;
+    Tensor grad = param.grad();
+    if (!grad.defined()) continue;
+    options.weight_decay = decay_[i] ? config_.weight_decay : 0.0;
+    ops::adamw_step(param, grad, m_[i], v_[i], options);
+  }
+}
+
+void AdamW::zero_grad() {
+  for (auto& [name, param] : params_) param.set_grad(Tensor());
+}
+
+void AdamW::save(CheckpointWriter& writer) const {
+  for (std::size_t i = 0; i < params_.size(); ++i) {
+    const std::string group = "/optim/" + params_[i].first;
+    write_tensor(writer, group + "/m", m_[i]);
+    write_tensor(writer, group + "/v", v_[i]);
+  }
+  writer.set_attribute("/optim", "step", steps_);
+}
+
+void AdamW::load(const CheckpointReader& reader) {
+  for (std::size_t i = 0; i < params_.size(); ++i) {
+    const std::string group = "/optim/" + params_[i].first;
+    read_tensor(reader, group + "/m", m_[i]);
+    read_tensor(reader, group + "/v", v_[i]);
+  }
+  auto step = reader.attribute("/optim", "step");
+  if (!step || !std::holds_alternative<std::int64_t>(*step))
+    throw Error(cat("checkpoint '", reader.file().string(),
+                    "' has no integer /optim step attribute; it was not written by a trainer"));
+  steps_ = std::get<std::int64_t>(*step);
+}
+
+}  // namespace forge

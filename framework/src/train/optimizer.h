@@ -1,0 +1,57 @@
+#pragma once
+
+#include <forge/architecture.h>
+#include <forge/config.h>
+#include <forge/export.h>
+#include <forge/schema.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace forge {
+
+class CheckpointReader;
+class CheckpointWriter;
+
+struct AdamWConfig {
+  double lr = 1e-3, beta1 = 0.9, beta2 = 0.95, eps = 1e-8, weight_decay = 0.0;
+  // Name fragments of parameters never decayed, beside what the model's decays() excludes.
+  std::vector<std::string> no_decay;
+};
+
+// The recipe's `optimizer:` keys, with defaults and docs, and reading a validated section.
+FORGE_API Schema optimizer_schema();
+FORGE_API AdamWConfig optimizer_from(const Config& section);
+
+// AdamW over a model's parameters in two groups: decayed (the model's decays(), less the
+// no_decay fragments) and not. Moments are f32 (f64 for f64 parameters), zero at the start.
+class FORGE_API AdamW {
+ public:
+  AdamW(Model& model, const AdamWConfig& config);
+
+  // One update of every parameter that has a gradient, at learning rate `lr`.
+  void step(double lr);
+  // Drops every parameter's gradient.
+  void zero_grad();
+
+  std::int64_t steps() const { return steps_; }
+  const AdamWConfig& config() const { return config_; }
+  bool decays(std::size_t index) const { return decay_[index]; }
+  // Parameters in each group, for the log at start.
+  std::int64_t decayed_count() const;
+
+  // /optim/<param>/{m,v} and the step count; load() refuses a checkpoint whose moments do
+  // not match the model's parameters by name and shape.
+  void save(CheckpointWriter& writer) const;
+  void load(const CheckpointReader& reader);
+
+ private:
+  NamedTensors& params_;
+  AdamWConfig config_;
+  std::vector<bool> decay_;
+  std::vector<Tensor> m_, v_;
+  std::int64_t steps_ = 0;
+};
+
+}  // namespace forge
