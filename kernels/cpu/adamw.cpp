@@ -2,6 +2,8 @@
 #include "cpu_kernels.h"
 #include "kernel_util.h"
 
+#include <forge/parallel.h>
+
 namespace forge::cpu {
 namespace {
 
@@ -15,14 +17,22 @@ void adamw_typed(const OpCall& call) {
   const A lr = static_cast<A>(p.lr), wd = static_cast<A>(p.weight_decay);
   const A b1 = static_cast<A>(p.beta1), b2 = static_cast<A>(p.beta2), eps = static_cast<A>(p.eps);
   const A c1 = static_cast<A>(1.0 - p.beta1), c2 = static_cast<A>(1.0 - p.beta2);
+  const A scale = static_cast<A>(p.grad_scale);
   const A inv_bc1 = static_cast<A>(1.0 / (1.0 - std::pow(p.beta1, step)));
   const A inv_bc2 = static_cast<A>(1.0 / (1.0 - std::pow(p.beta2, step)));
   const G* grad = in_ptr<G>(call.in[0]);
   T* param = out_ptr<T>(call.out);
   T *m = out_ptr<T>(call.aux[0]), *v = out_ptr<T>(call.aux[1]);
-  for_chunks(call.out->numel(), 4, [&](std::int64_t, std::int64_t begin, std::int64_t end) {
+  // An elementwise update with no sums: any split gives the same result, and long spans per
+  // thread stream memory fastest (the update is bound by memory, 28 bytes an element).
+  const std::int64_t n = call.out->numel();
+  const std::int64_t span = std::max<std::int64_t>(kChunkWork, n / default_threads() + 1);
+  const auto spans = static_cast<std::size_t>((n + span - 1) / span);
+  parallel_for(spans, default_threads(), [&](std::size_t piece) {
+    const std::int64_t begin = static_cast<std::int64_t>(piece) * span;
+    const std::int64_t end = std::min(n, begin + span);
     for (std::int64_t i = begin; i < end; ++i) {
-      A g = static_cast<A>(grad[i]);
+      A g = static_cast<A>(grad[i]) * scale;
       A mi = b1 * m[i] + c1 * g;
       A vi = b2 * v[i] + c2 * g * g;
       m[i] = mi;

@@ -1,6 +1,5 @@
 #include "cpu_kernels.h"
 #include "kernel_util.h"
-#include "strided.h"
 
 #include <cmath>
 
@@ -14,13 +13,20 @@ void binary(const OpCall& call, F f) {
     const T* a = static_cast<const T*>(call.in[0]->data_ptr());
     const T* b = static_cast<const T*>(call.in[1]->data_ptr());
     T* o = static_cast<T*>(call.out->data_ptr());
-    for_each_run<3>(
-        call.out->shape(), {&call.in[0]->strides(), &call.in[1]->strides(), &call.out->strides()},
-        [&](const auto& at, std::int64_t n, const auto& step) {
-          for (std::int64_t i = 0; i < n; ++i)
-            o[at[2] + i * step[2]] = static_cast<T>(f(static_cast<Acc<T>>(a[at[0] + i * step[0]]),
-                                                      static_cast<Acc<T>>(b[at[1] + i * step[1]])));
-        });
+    parallel_runs<3>(call.out->shape(),
+                     {&call.in[0]->strides(), &call.in[1]->strides(), &call.out->strides()},
+                     [&](const auto& at, std::int64_t n, const auto& step) {
+                       const T *pa = a + at[0], *pb = b + at[1];
+                       T* po = o + at[2];
+                       dense_or_strided<3>(step, n, [&](std::int64_t count, auto unit) {
+                         // A broadcast operand (step 0) keeps the strided form; so does any view.
+                         const std::int64_t sa = unit ? 1 : step[0], sb = unit ? 1 : step[1];
+                         const std::int64_t so = unit ? 1 : step[2];
+                         for (std::int64_t i = 0; i < count; ++i)
+                           po[i * so] = static_cast<T>(
+                               f(static_cast<Acc<T>>(pa[i * sa]), static_cast<Acc<T>>(pb[i * sb])));
+                       });
+                     });
   });
 }
 
@@ -30,12 +36,16 @@ void unary(const OpCall& call, F f) {
     using T = std::remove_pointer_t<decltype(type)>;
     const T* x = static_cast<const T*>(call.in[0]->data_ptr());
     T* o = static_cast<T*>(call.out->data_ptr());
-    for_each_run<2>(call.out->shape(), {&call.in[0]->strides(), &call.out->strides()},
-                    [&](const auto& at, std::int64_t n, const auto& step) {
-                      for (std::int64_t i = 0; i < n; ++i)
-                        o[at[1] + i * step[1]] =
-                            static_cast<T>(f(static_cast<Acc<T>>(x[at[0] + i * step[0]])));
-                    });
+    parallel_runs<2>(call.out->shape(), {&call.in[0]->strides(), &call.out->strides()},
+                     [&](const auto& at, std::int64_t n, const auto& step) {
+                       const T* px = x + at[0];
+                       T* po = o + at[1];
+                       dense_or_strided<2>(step, n, [&](std::int64_t count, auto unit) {
+                         const std::int64_t sx = unit ? 1 : step[0], so = unit ? 1 : step[1];
+                         for (std::int64_t i = 0; i < count; ++i)
+                           po[i * so] = static_cast<T>(f(static_cast<Acc<T>>(px[i * sx])));
+                       });
+                     });
   });
 }
 
@@ -43,19 +53,24 @@ template <class Out, class In>
 void copy_typed(const OpCall& call) {
   const In* x = static_cast<const In*>(call.in[0]->data_ptr());
   Out* o = static_cast<Out*>(call.out->data_ptr());
-  for_each_run<2>(call.out->shape(), {&call.in[0]->strides(), &call.out->strides()},
-                  [&](const auto& at, std::int64_t n, const auto& step) {
-                    for (std::int64_t i = 0; i < n; ++i) {
-                      auto value = x[at[0] + i * step[0]];
-                      // bf16 goes through float; everything else converts directly.
-                      if constexpr (std::is_same_v<In, bf16_t>)
-                        o[at[1] + i * step[1]] = static_cast<Out>(static_cast<float>(value));
-                      else if constexpr (std::is_same_v<Out, bf16_t>)
-                        o[at[1] + i * step[1]] = bf16_t(static_cast<float>(value));
-                      else
-                        o[at[1] + i * step[1]] = static_cast<Out>(value);
-                    }
-                  });
+  parallel_runs<2>(call.out->shape(), {&call.in[0]->strides(), &call.out->strides()},
+                   [&](const auto& at, std::int64_t n, const auto& step) {
+                     const In* px = x + at[0];
+                     Out* po = o + at[1];
+                     dense_or_strided<2>(step, n, [&](std::int64_t count, auto unit) {
+                       const std::int64_t sx = unit ? 1 : step[0], so = unit ? 1 : step[1];
+                       for (std::int64_t i = 0; i < count; ++i) {
+                         auto value = px[i * sx];
+                         // bf16 goes through float; everything else converts directly.
+                         if constexpr (std::is_same_v<In, bf16_t>)
+                           po[i * so] = static_cast<Out>(static_cast<float>(value));
+                         else if constexpr (std::is_same_v<Out, bf16_t>)
+                           po[i * so] = bf16_t(static_cast<float>(value));
+                         else
+                           po[i * so] = static_cast<Out>(value);
+                       }
+                     });
+                   });
 }
 
 template <class Fn>
@@ -92,10 +107,14 @@ void fill(const OpCall& call) {
     else
       value = static_cast<T>(call.params.alpha);
     T* o = static_cast<T*>(call.out->data_ptr());
-    for_each_run<1>(call.out->shape(), {&call.out->strides()},
-                    [&](const auto& at, std::int64_t n, const auto& step) {
-                      for (std::int64_t i = 0; i < n; ++i) o[at[0] + i * step[0]] = value;
-                    });
+    parallel_runs<1>(call.out->shape(), {&call.out->strides()},
+                     [&](const auto& at, std::int64_t n, const auto& step) {
+                       T* po = o + at[0];
+                       dense_or_strided<1>(step, n, [&](std::int64_t count, auto unit) {
+                         const std::int64_t so = unit ? 1 : step[0];
+                         for (std::int64_t i = 0; i < count; ++i) po[i * so] = value;
+                       });
+                     });
   });
 }
 

@@ -9,9 +9,11 @@
 #include "strided.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <cstdint>
+#include <type_traits>
 #include <vector>
 
 namespace forge::cpu {
@@ -68,6 +70,66 @@ void for_chunks(std::int64_t count, std::int64_t cost, Body&& body) {
     return;
   }
   parallel_for(static_cast<std::size_t>(chunks), default_threads(), run);
+}
+
+// Calls body(offsets, count, steps) over every element of `shape` as for_each_run does, after
+// merging dims that are contiguous for every operand (a dense tensor becomes one run), split
+// into chunks that run on the pool. Chunk bounds depend on the sizes alone.
+template <std::size_t K, class Body>
+void parallel_runs(const Shape& shape, const std::array<const Shape*, K>& strides, Body&& body) {
+  // Merged dims, innermost last; size-1 dims drop out.
+  std::vector<std::int64_t> sizes;
+  std::vector<std::array<std::int64_t, K>> steps;
+  for (std::size_t d = 0; d < shape.size(); ++d) {
+    if (shape[d] == 0) return;
+    if (shape[d] == 1) continue;
+    std::array<std::int64_t, K> step;
+    for (std::size_t k = 0; k < K; ++k) step[k] = (*strides[k])[d];
+    bool merges = !sizes.empty();
+    for (std::size_t k = 0; k < K && merges; ++k) merges = steps.back()[k] == step[k] * shape[d];
+    if (merges) {
+      sizes.back() *= shape[d];
+      steps.back() = step;
+    } else {
+      sizes.push_back(shape[d]);
+      steps.push_back(step);
+    }
+  }
+  if (sizes.empty()) {
+    sizes.push_back(1);
+    steps.push_back({});
+  }
+  const std::int64_t inner = sizes.back();
+  std::int64_t rows = 1;
+  for (std::size_t d = 0; d + 1 < sizes.size(); ++d) rows *= sizes[d];
+  // One long run is cut into pieces; many runs are handed out whole.
+  const std::int64_t piece = rows == 1 ? chunk_items(1) : inner;
+  const std::int64_t pieces_per_row = (inner + piece - 1) / piece;
+  for_chunks(rows * pieces_per_row, piece, [&](std::int64_t, std::int64_t begin, std::int64_t end) {
+    for (std::int64_t item = begin; item < end; ++item) {
+      std::int64_t row = item / pieces_per_row, start = (item % pieces_per_row) * piece;
+      std::array<std::int64_t, K> at{};
+      for (int d = static_cast<int>(sizes.size()) - 2; d >= 0; --d) {
+        const std::int64_t index = row % sizes[d];
+        row /= sizes[d];
+        for (std::size_t k = 0; k < K; ++k) at[k] += index * steps[d][k];
+      }
+      for (std::size_t k = 0; k < K; ++k) at[k] += start * steps.back()[k];
+      body(at, std::min(piece, inner - start), steps.back());
+    }
+  });
+}
+
+// Runs loop(n, unit) with unit true when every operand moves by one element: the compiler
+// then sees a plain dense loop and vectorizes it.
+template <std::size_t K, class Loop>
+void dense_or_strided(const std::array<std::int64_t, K>& step, std::int64_t n, Loop&& loop) {
+  bool unit = true;
+  for (std::int64_t s : step) unit = unit && s == 1;
+  if (unit)
+    loop(n, std::true_type{});
+  else
+    loop(n, std::false_type{});
 }
 
 // exp(x) = 2^n exp(r), n = round(x / ln 2), |r| <= ln 2 / 2, exp(r) by its Taylor series to r^7

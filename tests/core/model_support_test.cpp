@@ -42,7 +42,7 @@ class NamedOnly : public Model {
   const ModelShape& shape() const override { return shape_; }
   NamedTensors& parameters() override { return params_; }
   Tensor forward(const Tensor& ids, KVCache*) override { return ids; }
-  double flops_per_token() const override { return 0; }
+  double flops_per_token(std::int64_t) const override { return 0; }
 
  private:
   ModelShape shape_ = tiny_shape();

@@ -145,8 +145,9 @@ TEST(Llama, CachedDecodingMatchesOneFullPass) { check_cache(test::kTinyLlama, 11
 
 TEST(Architectures, CountFlopsPerToken) {
   auto model = tiny_model("{plugin: gpt2, n_layer: 1, n_head: 1, d_model: 4, context: 8}", 10);
-  // 6 * (12 C^2 L + V C) + 12 L C T = 6 * (192 + 40) + 384
-  EXPECT_DOUBLE_EQ(model->flops_per_token(), 6.0 * 232 + 384);
+  // 6 * (12 C^2 L + V C) + 12 L C T = 6 * (192 + 40) + 12 * 4 * 8
+  EXPECT_DOUBLE_EQ(model->flops_per_token(8), 6.0 * 232 + 384);
+  EXPECT_DOUBLE_EQ(model->flops_per_token(2), 6.0 * 232 + 96);
 }
 
 }  // namespace

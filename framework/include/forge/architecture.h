@@ -55,8 +55,8 @@ class FORGE_API Model {
   virtual Tensor forward(const Tensor& ids, KVCache* cache = nullptr) = 0;
   // Whether AdamW decays a parameter: by default every matrix but embeddings.
   virtual bool decays(const std::string& name) const;
-  // Training FLOPs per token (forward and backward), for MFU.
-  virtual double flops_per_token() const = 0;
+  // Training FLOPs per token (forward and backward) on sequences of `seq_len` tokens, for MFU.
+  virtual double flops_per_token(std::int64_t seq_len) const = 0;
 };
 
 // What a stage gives an architecture to build a model.

@@ -88,11 +88,12 @@ FORGE_API Tensor rope(const Tensor& x, const RopeOptions& options = {});
 
 struct AdamWOptions {
   double lr = 1e-3, beta1 = 0.9, beta2 = 0.999, eps = 1e-8, weight_decay = 0.0;
-  std::int64_t step = 1;  // the number of this update, counting from 1
+  std::int64_t step = 1;    // the number of this update, counting from 1
+  double grad_scale = 1.0;  // g = grad_scale * grad: gradient clipping without another pass
 };
 // One AdamW update in place, outside autograd, elementwise over param, m and v (same shape,
 // contiguous, f32 or f64 alike; grad of any floating dtype is converted while read):
-//   m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g^2
+//   g = grad_scale * grad;  m = beta1 m + (1 - beta1) g;  v = beta2 v + (1 - beta2) g^2
 //   param -= lr * ((m / (1 - beta1^step)) / (sqrt(v / (1 - beta2^step)) + eps)
 //                  + weight_decay * param)
 FORGE_API void adamw_step(const Tensor& param, const Tensor& grad, const Tensor& m, const Tensor& v,
@@ -100,5 +101,7 @@ FORGE_API void adamw_step(const Tensor& param, const Tensor& grad, const Tensor&
 
 // Writes `src` into `dst` (a view; shapes must match, dtypes may differ). No autograd.
 FORGE_API void copy_into(const Tensor& dst, const Tensor& src);
+// Sets every element of `dst` (any view) to `value`. No autograd.
+FORGE_API void fill(const Tensor& dst, double value);
 
 }  // namespace forge::ops

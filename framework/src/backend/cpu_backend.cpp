@@ -1,26 +1,14 @@
 #include <forge/parallel.h>
 
+#include "backend/cpu_allocator.h"
 #include "core/op_table.h"
 #include "cpu_kernels.h"
-
-#include <cblas.h>
 
 #include <cstdlib>
 #include <mutex>
 
 namespace forge {
 namespace {
-
-constexpr std::size_t kAlignment = 64;  // a cache line, and room for AVX-512 loads
-
-void* cpu_allocate(std::size_t bytes, int) {
-  std::size_t rounded = (bytes + kAlignment - 1) / kAlignment * kAlignment;
-  void* data = std::aligned_alloc(kAlignment, rounded ? rounded : kAlignment);
-  if (!data) throw Error(cat("out of host memory allocating ", bytes, " bytes"));
-  return data;
-}
-
-void cpu_deallocate(void* data, std::size_t, int) { std::free(data); }
 
 constexpr std::uint8_t bit(DType dtype) { return 1u << static_cast<int>(dtype); }
 constexpr std::uint8_t kFloats = bit(DType::f32) | bit(DType::bf16) | bit(DType::f64);
@@ -69,8 +57,6 @@ Backend make_cpu_backend() {
   set(OpId::rope, cpu::rope, kFloats);
   // Parameters and moments are f32 (f64 for the tests); the gradient may be any float type.
   set(OpId::adamw, cpu::adamw, bit(DType::f32) | bit(DType::f64));
-  // OpenBLAS uses as many threads as the rest of forge.
-  openblas_set_num_threads(static_cast<int>(default_threads()));
   return b;
 }
 

@@ -1,3 +1,4 @@
+#include "core/op_profile.h"
 #include "core/op_table.h"
 #include "core/tensor_impl.h"
 
@@ -36,7 +37,11 @@ void dispatch(const OpCall& call) {
   if (!backend.supports(call.op, dtype))
     throw Error(cat("[", op_name(call.op), "] the ", backend.name, " backend does not support ",
                     dtype_name(dtype), " tensors"));
-  backend.kernels[static_cast<std::size_t>(call.op)](call);
+  const OpKernel kernel = backend.kernels[static_cast<std::size_t>(call.op)];
+  if (!op_profile_enabled()) return kernel(call);
+  const auto start = std::chrono::steady_clock::now();
+  kernel(call);
+  op_profile_add(call.op, std::chrono::steady_clock::now() - start);
 }
 
 }  // namespace forge

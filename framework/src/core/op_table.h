@@ -102,6 +102,7 @@ struct OpParams {
   bool inverse = false;              // rope: rotate by minus the angle (its backward)
   double lr = 0.0, beta1 = 0.9, beta2 = 0.999, weight_decay = 0.0;  // adamw
   std::int64_t step = 1;                                            // adamw, counts from 1
+  double grad_scale = 1.0;                                          // adamw
 };
 
 inline constexpr int kMaxOpInputs = 6;

@@ -157,7 +157,10 @@ Tensor Tensor::slice(int dim, std::int64_t start, std::int64_t end) const {
   DType dtype = this->dtype();
   Device device = this->device();
   record_grad(out, "slice", {*this}, [=](const Tensor& g) {
-    Tensor full = Tensor::zeros(original, dtype, device);
+    // Zeros only around the slice: the slice itself is written once, by the copy.
+    Tensor full = Tensor::empty(original, dtype, device);
+    if (start > 0) ops::fill(full.slice(d, 0, start), 0.0);
+    if (end < original[d]) ops::fill(full.slice(d, end, original[d]), 0.0);
     ops::copy_into(full.slice(d, start, end), g);
     return std::vector<Tensor>{full};
   });

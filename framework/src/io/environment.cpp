@@ -1,5 +1,7 @@
 #include "io/environment.h"
 
+#include "blas.h"
+
 #include <forge/version.h>
 
 #include "backend/devices.h"
@@ -50,6 +52,7 @@ nlohmann::json describe_environment(unsigned threads, const std::string& command
           {"cpu", cpu_model()},
           {"cpu_threads", std::thread::hardware_concurrency()},
           {"threads", threads},
+          {"blas", cpu::blas_description()},
           {"gpus", gpus},
           {"command", command},
           {"started", utc_timestamp()}};

@@ -5,8 +5,12 @@
 #include <forge/error.h>
 #include <forge/ops.h>
 
+#include <forge/parallel.h>
+
+#include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 namespace forge {
 namespace {
@@ -38,22 +42,49 @@ void for_each_value(const Tensor& tensor, Visit visit) {
 }  // namespace
 
 double global_grad_norm(const std::vector<Tensor>& grads) {
+  // Partial sums over fixed chunks, added in order: the norm does not depend on the thread
+  // count, and every chunk reads its floats once with vectorized double accumulators.
+  constexpr std::int64_t kChunk = 1 << 16;
   double sum_of_squares = 0.0;
   for (const Tensor& grad : grads) {
     if (!grad.defined()) continue;
     FORGE_CHECK(is_floating(grad.dtype()), "a gradient of dtype ", dtype_name(grad.dtype()));
-    for_each_value(grad, [&](double value) {
-      sum_of_squares += value * value;
-      return true;
+    if (grad.device() != Device::cpu() || grad.dtype() != DType::f32 || !grad.is_contiguous()) {
+      for_each_value(grad, [&](double value) {
+        sum_of_squares += value * value;
+        return true;
+      });
+      continue;
+    }
+    const float* data = grad.data<float>();
+    const std::int64_t n = grad.numel(), chunks = (n + kChunk - 1) / kChunk;
+    std::vector<double> partial(static_cast<std::size_t>(chunks));
+    parallel_for(partial.size(), n > 4 * kChunk ? default_threads() : 1, [&](std::size_t c) {
+      const std::int64_t begin = static_cast<std::int64_t>(c) * kChunk;
+      const std::int64_t end = std::min(n, begin + kChunk);
+      double lanes[8] = {};
+      std::int64_t i = begin;
+      for (; i + 8 <= end; i += 8)
+        for (int k = 0; k < 8; ++k) lanes[k] += static_cast<double>(data[i + k]) * data[i + k];
+      for (; i < end; ++i) lanes[0] += static_cast<double>(data[i]) * data[i];
+      double total = 0;
+      for (double lane : lanes) total += lane;
+      partial[c] = total;
     });
+    for (double part : partial) sum_of_squares += part;
   }
   return std::sqrt(sum_of_squares);
 }
 
+double clip_factor(double norm, double max_norm) {
+  if (max_norm <= 0.0 || !std::isfinite(norm) || norm <= max_norm) return 1.0;
+  return max_norm / norm;
+}
+
 double clip_grad_norm(std::vector<Tensor>& grads, double max_norm) {
   double norm = global_grad_norm(grads);
-  if (max_norm <= 0.0 || !std::isfinite(norm) || norm <= max_norm) return norm;
-  const double scale = max_norm / norm;
+  const double scale = clip_factor(norm, max_norm);
+  if (scale == 1.0) return norm;
   NoGradGuard no_grad;
   for (Tensor& grad : grads)
     if (grad.defined()) ops::copy_into(grad, ops::affine(grad, scale));

@@ -13,9 +13,12 @@ namespace forge {
 // tensors on a device are read through the host.
 FORGE_API double global_grad_norm(const std::vector<Tensor>& grads);
 
-// Scales every gradient in place by max_norm / norm when the global norm exceeds max_norm, and
-// returns the norm before clipping. max_norm <= 0 disables clipping; a non-finite norm is
-// returned with the gradients untouched, for the trainer's NaN guard to report.
+// The factor that brings gradients of global norm `norm` down to `max_norm`: 1 when they are
+// within it, when max_norm <= 0 (no clipping) or when the norm is not finite (for the NaN guard
+// to report).
+FORGE_API double clip_factor(double norm, double max_norm);
+
+// Scales every gradient in place by clip_factor() and returns the norm before clipping.
 FORGE_API double clip_grad_norm(std::vector<Tensor>& grads, double max_norm);
 
 // False when the tensor holds a NaN or an infinity; true for undefined and integer tensors.

@@ -59,7 +59,7 @@ std::int64_t AdamW::decayed_count() const {
   return count;
 }
 
-void AdamW::step(double lr) {
+void AdamW::step(double lr, double grad_scale) {
   NoGradGuard no_grad;
   ++steps_;
   ops::AdamWOptions options;
@@ -68,6 +68,7 @@ void AdamW::step(double lr) {
   options.beta2 = config_.beta2;
   options.eps = config_.eps;
   options.step = steps_;
+  options.grad_scale = grad_scale;
   for (std::size_t i = 0; i < params_.size(); ++i) {
     const Tensor& param = params_[i].second;
     Tensor grad = param.grad();

@@ -30,8 +30,9 @@ class FORGE_API AdamW {
  public:
   AdamW(Model& model, const AdamWConfig& config);
 
-  // One update of every parameter that has a gradient, at learning rate `lr`.
-  void step(double lr);
+  // One update of every parameter that has a gradient, at learning rate `lr`, with every
+  // gradient first multiplied by `grad_scale` (how clipping by the global norm is applied).
+  void step(double lr, double grad_scale = 1.0);
   // Drops every parameter's gradient.
   void zero_grad();
 

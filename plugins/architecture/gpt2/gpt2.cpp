@@ -99,12 +99,12 @@ class Gpt2Model : public Model {
     return ops::matmul(x.reshape({B * T, C}), head, false, true).reshape({B, T, shape_.vocab_size});
   }
 
-  double flops_per_token() const override {
+  double flops_per_token(std::int64_t seq_len) const override {
     // 6 flops per weight of every matmul (the tied head included, positions excluded), plus
-    // attention's scores and weighted sums over a full context (PaLM's accounting).
+    // attention's scores and weighted sums over the whole sequence (PaLM's accounting).
     const double C = static_cast<double>(shape_.d_model), L = static_cast<double>(shape_.n_layer);
     const double matmul_weights = L * 12 * C * C + static_cast<double>(shape_.vocab_size) * C;
-    return 6 * matmul_weights + 12 * L * C * static_cast<double>(shape_.context);
+    return 6 * matmul_weights + 12 * L * C * static_cast<double>(seq_len);
   }
 
  private:

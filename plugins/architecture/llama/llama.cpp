@@ -98,13 +98,13 @@ class LlamaModel : public Model {
     return ops::matmul(x.reshape({B * T, C}), head, false, true).reshape({B, T, shape_.vocab_size});
   }
 
-  double flops_per_token() const override {
+  double flops_per_token(std::int64_t seq_len) const override {
     const double C = static_cast<double>(shape_.d_model), L = static_cast<double>(shape_.n_layer);
     const double kv = static_cast<double>(shape_.n_kv_head * shape_.head_dim);
     const double F = static_cast<double>(config_.intermediate_size);
     const double per_layer = 2 * C * C + 2 * C * kv + 3 * C * F;
     const double matmul_weights = L * per_layer + static_cast<double>(shape_.vocab_size) * C;
-    return 6 * matmul_weights + 12 * L * C * static_cast<double>(shape_.context);
+    return 6 * matmul_weights + 12 * L * C * static_cast<double>(seq_len);
   }
 
  private:

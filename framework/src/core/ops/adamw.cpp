@@ -28,6 +28,7 @@ void adamw_step(const Tensor& param, const Tensor& grad, const Tensor& m, const 
   params.eps = options.eps;
   params.weight_decay = options.weight_decay;
   params.step = options.step;
+  params.grad_scale = options.grad_scale;
   Tensor g = dense(grad), p = param.detach(), first = m.detach(), second = v.detach();
   run_kernel(OpId::adamw, {&g}, p, {&first, &second}, params);
 }

@@ -121,4 +121,12 @@ void copy_into(const Tensor& dst, const Tensor& src) {
   dispatch(call);
 }
 
+void fill(const Tensor& dst, double value) {
+  Tensor out = dst;
+  OpCall call{OpId::fill};
+  call.out = &out;
+  call.params.alpha = value;
+  dispatch(call);
+}
+
 }  // namespace forge::ops

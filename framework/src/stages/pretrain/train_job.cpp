@@ -55,14 +55,15 @@ class TrainJob : public StageJob {
       const double tok_per_s = static_cast<double>(tokens_per_step()) / seconds;
       progress.set_status(cat(fixed(result.loss, 4), " loss, ", fixed(tok_per_s, 0), " tok/s"));
       progress.advance();
-      nlohmann::json record = {{"step", step},
-                               {"tokens", position_.tokens_seen},
-                               {"loss", result.loss},
-                               {"lr", result.lr},
-                               {"grad_norm", result.grad_norm},
-                               {"tok_per_s", tok_per_s},
-                               {"gflops", tok_per_s * s_->model->flops_per_token() / 1e9},
-                               {"elapsed_s", position_.elapsed_s}};
+      nlohmann::json record = {
+          {"step", step},
+          {"tokens", position_.tokens_seen},
+          {"loss", result.loss},
+          {"lr", result.lr},
+          {"grad_norm", result.grad_norm},
+          {"tok_per_s", tok_per_s},
+          {"gflops", tok_per_s * s_->model->flops_per_token(s_->seq_len) / 1e9},
+          {"elapsed_s", position_.elapsed_s}};
       for (const auto& [name, value] : result.metrics) record[name] = value;
       if (s_->val_tokens && due(s_->eval_every, step, s_->steps)) {
         EvalResult eval = evaluate(*s_->model, *s_->val_tokens, bytes_, s_->eval_batches,
@@ -111,9 +112,9 @@ class TrainJob : public StageJob {
     }
     std::vector<Tensor> grads;
     for (const auto& [name, param] : s_->model->parameters()) grads.push_back(param.grad());
-    result.grad_norm = clip_grad_norm(grads, s_->grad_clip);
+    result.grad_norm = global_grad_norm(grads);
     if (!std::isfinite(result.loss) || !std::isfinite(result.grad_norm)) stop_on_nan(result);
-    optimizer_.step(result.lr);
+    optimizer_.step(result.lr, clip_factor(result.grad_norm, s_->grad_clip));
     ++position_.step;
     position_.tokens_seen += static_cast<std::uint64_t>(tokens_per_step());
     position_.data_position = s_->train_tokens->position();
