@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # The quick start's two commands, and CI's:
-#   scripts/dev.sh run [RECIPE] [key=value ...]  install, build, run a recipe (the default one)
+#   scripts/dev.sh run [RECIPE] [key=value ...]  install, build, run a recipe (by default the
+#                                                 quick-start pretraining on the King James Bible)
 #   scripts/dev.sh test                           install, build with tests, run every test
 # Idempotent; works as root or as a user with sudo. BUILD_DIR overrides the build folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_DIR=${BUILD_DIR:-build}
-DEFAULT_RECIPE=recipes/data/debian-docs.yaml
+DEFAULT_RECIPE=recipes/pretrain/kjv-tiny.yaml
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git file
   libyaml-cpp-dev libboost-dev libboost-program-options-dev nlohmann-json3-dev zlib1g-dev
@@ -42,6 +43,8 @@ case "$command" in
     build ON
     recipe=${1:-$DEFAULT_RECIPE}
     shift || true
+    # The default recipe trains on text that scripts/data/kjv.sh writes (once) into data/kjv.
+    [[ $recipe == "$DEFAULT_RECIPE" ]] && scripts/data/kjv.sh
     exec "$BUILD_DIR/bin/forge" run "$recipe" "$@"
     ;;
   test)

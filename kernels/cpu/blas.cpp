@@ -4,6 +4,7 @@
 
 #include <cblas.h>
 
+#include <cstdlib>
 #include <mutex>
 
 namespace forge::cpu {
@@ -42,8 +43,11 @@ std::string blas_description() {
   // "OpenBLAS 0.3.21 DYNAMIC_ARCH ..." and the kernel set it chose for this CPU (an
   // OPENBLAS_CORETYPE variable in the environment overrides that choice).
   std::string config = openblas_get_config();
-  return cat(config.substr(0, config.find(' ', config.find(' ') + 1)), " ",
-             openblas_get_corename());
+  std::string out =
+      cat(config.substr(0, config.find(' ', config.find(' ') + 1)), " ", openblas_get_corename());
+  if (const char* forced = std::getenv("OPENBLAS_CORETYPE"); forced && *forced)
+    out += cat(" (chosen by OPENBLAS_CORETYPE=", forced, ")");
+  return out;
 }
 
 }  // namespace forge::cpu

@@ -16,7 +16,8 @@ void gemm(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, doub
           const double* a, std::int64_t lda, const double* b, std::int64_t ldb, double beta,
           double* c, std::int64_t ldc);
 
-// "OpenBLAS 0.3.21 Cooperlake": the library and the kernels it runs, for env.json.
+// "OpenBLAS 0.3.21 Cooperlake": the library and the kernels it runs, for env.json and the
+// log; it says so when OPENBLAS_CORETYPE in the environment chose the kernels.
 std::string blas_description();
 
 // Block kernels (attention) size their products to about this many multiply-adds: enough for

@@ -72,6 +72,10 @@ std::string render_schema(const Schema& schema, int indent) {
     if (!param.help.empty()) out += cat(pad, "    ", param.help, "\n");
     if (param.type == ParamType::section && param.fields)
       out += render_schema(*param.fields, indent + 4);
+    if (param.type == ParamType::plugin && param.fields) {
+      out += cat(pad, "    beside the plugin's own keys:\n");
+      out += render_schema(*param.fields, indent + 4);
+    }
   }
   return out;
 }

@@ -3,8 +3,10 @@
 #include <forge/autograd.h>
 #include <forge/log.h>
 #include <forge/ops.h>
+#include <forge/parallel.h>
 #include <forge/progress.h>
 
+#include "blas.h"
 #include "engine/generate.h"
 #include "stages/pretrain/batches.h"
 #include "stages/pretrain/evaluate.h"
@@ -181,6 +183,8 @@ class TrainJob : public StageJob {
              " accumulation = ", tokens_per_step(), " tokens per step, ", s_->steps, " steps; ",
              optimizer_.decayed_count(), " of ", s_->model->parameters().size(),
              " parameter tensors decayed");
+    if (s_->device == Device::cpu())
+      log_info("cpu: ", default_threads(), " threads, ", cpu::blas_description());
   }
 
   std::unique_ptr<TrainSetup> s_;
