@@ -57,6 +57,7 @@ void op_profile_add(OpId op, std::chrono::steady_clock::duration spent) {
 }
 
 void op_profile_reset() {
+  if (!op_profile_enabled()) return;
   for (auto& value : totals().nanoseconds) value = 0;
   for (auto& value : totals().calls) value = 0;
 }
