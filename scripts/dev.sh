@@ -12,7 +12,7 @@ DEFAULT_RECIPE=recipes/pretrain/kjv-tiny.yaml
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git file
   libyaml-cpp-dev libboost-dev libboost-program-options-dev nlohmann-json3-dev zlib1g-dev
-  libhdf5-dev libopenblas-dev libgtest-dev libgmock-dev clang-format bible-kjv
+  libhdf5-dev libopenblas-dev libgtest-dev libgmock-dev clang-format bible-kjv libpcre2-dev
 )
 
 install_packages() {
@@ -43,13 +43,17 @@ case "$command" in
     build ON
     recipe=${1:-$DEFAULT_RECIPE}
     shift || true
-    # The default recipe trains on text that scripts/data/kjv.sh writes (once) into data/kjv.
+    # The default recipe trains on text that scripts/data/kjv.sh writes (once) into data/kjv;
+    # recipes may name OpenAI's encodings, whose ranks tokenizer-refs.sh fetches (once).
     [[ $recipe == "$DEFAULT_RECIPE" ]] && scripts/data/kjv.sh
+    scripts/data/tokenizer-refs.sh >/dev/null
     exec "$BUILD_DIR/bin/forge" run "$recipe" "$@"
     ;;
   test)
     install_packages
     build ON
+    # OpenAI's vocabularies and gpt-tokenizer's test cases, for the tokenizer tests (cached).
+    scripts/data/tokenizer-refs.sh >/dev/null
     cd "$BUILD_DIR"
     exec ctest --output-on-failure --parallel "$(nproc)" --timeout 900
     ;;

@@ -102,7 +102,10 @@ std::string base64_decode(std::string_view text) {
 }
 
 std::vector<std::string> read_tiktoken(const std::filesystem::path& file) {
-  const std::string text = read_file(file);
+  return parse_tiktoken(read_file(file), file.string());
+}
+
+std::vector<std::string> parse_tiktoken(std::string_view text, const std::string& name) {
   std::vector<std::string> tokens;
   std::size_t line_number = 0;
   for (std::size_t start = 0; start < text.size();) {
@@ -114,8 +117,7 @@ std::vector<std::string> read_tiktoken(const std::filesystem::path& file) {
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.empty()) continue;
     auto fail = [&](const std::string& what) -> Error {
-      return Error(
-          cat(file.string(), ":", line_number, ": ", what, "; a .tiktoken line is 'BASE64 RANK'"));
+      return Error(cat(name, ":", line_number, ": ", what, "; a .tiktoken line is 'BASE64 RANK'"));
     };
     const std::size_t space = line.find(' ');
     if (space == std::string_view::npos) throw fail("no space between token and rank");
@@ -135,7 +137,7 @@ std::vector<std::string> read_tiktoken(const std::filesystem::path& file) {
     if (!tokens[rank].empty()) throw fail(cat("rank ", rank, " appears twice"));
     tokens[rank] = std::move(bytes);
   }
-  if (tokens.empty()) throw Error(cat(file.string(), ": holds no tokens"));
+  if (tokens.empty()) throw Error(cat(name, ": holds no tokens"));
   return tokens;
 }
 

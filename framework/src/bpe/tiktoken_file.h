@@ -15,6 +15,8 @@ namespace forge::bpe {
 
 // Tokens by rank; gaps in the ranks are empty strings. Errors name the file and line.
 FORGE_API std::vector<std::string> read_tiktoken(const std::filesystem::path& file);
+// The same from the text of such a file; `name` stands for the file in errors.
+FORGE_API std::vector<std::string> parse_tiktoken(std::string_view text, const std::string& name);
 // Writes every non-empty token, in rank order, atomically.
 FORGE_API void write_tiktoken(const std::filesystem::path& file,
                               const std::vector<std::string>& tokens);

@@ -15,5 +15,6 @@ int validate_command(const Args& args);
 int plugins_command(const Args& args);
 int stages_command(const Args& args);
 int sample_command(const Args& args);
+int tokenize_command(const Args& args);
 
 }  // namespace forge::cli

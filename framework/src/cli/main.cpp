@@ -25,6 +25,7 @@ const char* kUsage =
     "  plugins [KIND]                 list plugins; 'plugins show KIND/NAME' for parameters\n"
     "  stages                         list stages; 'stages show NAME' for their keys\n"
     "  sample CHECKPOINT [--prompt T]  generate text from a checkpoint, streamed\n"
+    "  tokenize --tokenizer SPEC ...  a tokenizer's ids or pieces for some text\n"
     "\n"
     "options:\n"
     "  --log-level LEVEL  debug, info (default), warning or error; also FORGE_LOG_LEVEL\n"
@@ -48,6 +49,7 @@ int dispatch(const std::string& command, const forge::cli::Args& args, const std
   if (command == "plugins") return plugins_command(args);
   if (command == "stages") return stages_command(args);
   if (command == "sample") return sample_command(args);
+  if (command == "tokenize") return tokenize_command(args);
   throw UsageError{"unknown command '" + command + "'", ""};
 }
 
