@@ -12,7 +12,7 @@ constexpr std::uint64_t kGolden = 0x9e3779b97f4a7c15ULL;  // 2^64 / golden ratio
 
 // splitmix64's finalizer: a bijection on 64-bit values that mixes every input bit into every
 // output bit.
-std::uint64_t mix64(std::uint64_t z) {
+std::uint64_t finalize64(std::uint64_t z) {
   z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
   z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
   return z ^ (z >> 31);
@@ -44,8 +44,9 @@ std::size_t shard_of(const std::vector<std::uint64_t>& ends, std::uint64_t at) {
 }  // namespace
 
 std::uint64_t counter_random(std::uint64_t seed, std::uint64_t index, std::uint64_t draw) {
-  std::uint64_t stream = mix64(mix64(seed ^ 0x6a09e667f3bcc909ULL) ^ mix64(index + kGolden));
-  return mix64(stream + (draw + 1) * kGolden);
+  std::uint64_t stream =
+      finalize64(finalize64(seed ^ 0x6a09e667f3bcc909ULL) ^ finalize64(index + kGolden));
+  return finalize64(stream + (draw + 1) * kGolden);
 }
 
 TokenWindows::TokenWindows(const std::vector<std::filesystem::path>& shard_files,

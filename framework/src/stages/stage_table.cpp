@@ -2,6 +2,7 @@
 #include "stages/pretrain/pretrain_stage.h"
 #include "stages/stage.h"
 #include "stages/tokenize/tokenize_stage.h"
+#include "stages/tokenizer/tokenizer_stage.h"
 
 namespace forge {
 
@@ -12,7 +13,8 @@ std::vector<const Stage*> all_stages() {
   static const DataStage data;
   static const TokenizeStage tokenize;
   static const PretrainStage pretrain;
-  return {&data, &tokenize, &pretrain};
+  static const TokenizerStage tokenizer;
+  return {&data, &tokenizer, &tokenize, &pretrain};
 }
 
 const Stage* find_stage(const std::string& name) {

@@ -22,18 +22,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// FNV-1a (64-bit) over the id's bytes, then splitmix64 so that similar ids land far apart; the
-// top 53 bits as a fraction in [0, 1). Depends on the id alone: the split ignores order, threads
-// and task boundaries.
-double id_fraction(std::string_view id) {
-  std::uint64_t hash = 0xcbf29ce484222325ULL;
-  for (char c : id) {
-    hash ^= static_cast<unsigned char>(c);
-    hash *= 0x100000001b3ULL;
-  }
-  return static_cast<double>(mix64(hash) >> 11) * 0x1.0p-53;
-}
-
 // The *.bin files directly inside `folder`, sorted.
 std::vector<fs::path> shards_in(const fs::path& folder) {
   std::vector<fs::path> files;
