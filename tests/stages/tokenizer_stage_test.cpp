@@ -1,5 +1,6 @@
 // The tokenizer stage end to end: train on documents, write the file and the compression
 // report, then pretrain and sample with the trained tokenizer.
+#include "bpe/patterns.h"
 #include "support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -55,6 +56,36 @@ TEST(TokenizerStage, TrainsWritesAndReportsCompressionBesideOpenAIs) {
                             "--prompt", "This program", "--max-tokens", "5"},
                            dir);
   EXPECT_EQ(sampled.exit_code, 0) << sampled.output;
+}
+
+// A document larger than a block is counted in blocks on several threads; the vocabulary is the
+// same whatever the threads, and the same as counting it whole: the same pattern given as a
+// regex PCRE2 runs (wrapped in a group, so it is not taken for the built-in) is never cut.
+TEST(TokenizerStage, CountsLargeDocumentsInParallelWithTheSameResult) {
+  auto dir = test::temp_dir("tokenizer-stage-large");
+  std::string text;
+  const std::string licence = test::read_text("/usr/share/common-licenses/GPL-3");
+  for (int i = 0; text.size() < (9u << 20); ++i)
+    text += licence + "\nCopy " + std::to_string(i) + "\n";
+  test::write_text(dir / "big.txt", text);
+  test::write_text(dir / "tok.yaml",
+                   "stage: tokenizer\nname: big\n"
+                   "input: {plugin: text_files, paths: ['big.txt'], mode: file}\n"
+                   "vocab_size: 2000\nheldout_fraction: 0\ncompare: []\n");
+  for (const char* threads : {"1", "2"}) {
+    auto result = run_forge({"run", "tok.yaml", "--run-dir", std::string("run-") + threads}, dir,
+                            {std::string("FORGE_THREADS=") + threads});
+    ASSERT_EQ(result.exit_code, 0) << result.output;
+  }
+  EXPECT_EQ(test::read_text(dir / "run-1" / "tokenizer.tiktoken"),
+            test::read_text(dir / "run-2" / "tokenizer.tiktoken"));
+  const std::string whole_pattern = "(?:" + std::string(bpe::kCl100kPattern) + ")";
+  auto whole = run_forge({"run", "tok.yaml", "--run-dir", "run-whole",
+                          "pattern=" + nlohmann::json(whole_pattern).dump()},
+                         dir);
+  ASSERT_EQ(whole.exit_code, 0) << whole.output;
+  EXPECT_EQ(test::read_text(dir / "run-whole" / "tokenizer.tiktoken"),
+            test::read_text(dir / "run-1" / "tokenizer.tiktoken"));
 }
 
 TEST(TokenizerStage, RefusesBadSettingsBeforeStarting) {

@@ -10,6 +10,7 @@
 #include "bpe/bpe_files.h"
 #include "bpe/trainer.h"
 
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <mutex>
@@ -35,6 +36,26 @@ std::string fixed(double value, int digits) {
   char text[32];
   std::snprintf(text, sizeof text, "%.*f", digits, value);
   return text;
+}
+
+// Documents above this size are counted in blocks of about this size, in parallel.
+constexpr std::size_t kBlockBytes = std::size_t{4} << 20;
+
+// Cuts text after a newline that a letter follows. The built-in patterns always end a piece
+// there (no piece runs from a line break into a letter), so the blocks' pieces are the text's.
+std::vector<std::string_view> cut_into_blocks(std::string_view text) {
+  std::vector<std::string_view> blocks;
+  std::size_t start = 0;
+  while (text.size() - start > kBlockBytes) {
+    std::size_t cut = start + kBlockBytes;
+    while (cut < text.size() &&
+           !(text[cut - 1] == '\n' && std::isalpha(static_cast<unsigned char>(text[cut]))))
+      ++cut;
+    blocks.push_back(text.substr(start, cut - start));
+    start = cut;
+  }
+  blocks.push_back(text.substr(start));
+  return blocks;
 }
 
 class TokenizerJob : public StageJob {
@@ -93,9 +114,11 @@ class TokenizerJob : public StageJob {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   }
 
-  // Every shard counted on its own task, then merged; held-out documents are set aside.
+  // Every shard counted on its own task, then merged; held-out documents are set aside, and
+  // large documents are counted afterwards in blocks on every worker.
   bpe::PieceCounts count_pieces() {
     std::vector<bpe::PieceCounts> parts(p_->shards.size(), bpe::PieceCounts(p_->limits));
+    std::vector<std::string> large;
     std::mutex mutex;
     Progress progress("read", p_->shards.size(), "shards");
     parallel_for(p_->shards.size(), p_->workers, [&](std::size_t i) {
@@ -103,6 +126,9 @@ class TokenizerJob : public StageJob {
         if (p_->heldout_fraction > 0 && id_fraction(document.id) < p_->heldout_fraction) {
           std::lock_guard lock(mutex);
           if (heldout_.size() < p_->heldout_bytes) heldout_ += document.text + "\n";
+        } else if (document.text.size() > kBlockBytes && p_->pretokenizer.is_builtin()) {
+          std::lock_guard lock(mutex);
+          large.push_back(std::move(document.text));
         } else {
           parts[i].add(p_->pretokenizer, document.text);
         }
@@ -111,6 +137,13 @@ class TokenizerJob : public StageJob {
       progress.advance();
     });
     progress.finish();
+    for (const std::string& text : large) {
+      std::vector<std::string_view> blocks = cut_into_blocks(text);
+      std::vector<bpe::PieceCounts> counted(blocks.size(), bpe::PieceCounts(p_->limits));
+      parallel_for(blocks.size(), p_->workers,
+                   [&](std::size_t b) { counted[b].add(p_->pretokenizer, blocks[b]); });
+      for (auto& block : counted) parts.push_back(std::move(block));
+    }
     if (p_->heldout)
       for (const std::string& shard : p_->heldout_shards)
         p_->heldout->read(shard, [&](Document&& document) {
