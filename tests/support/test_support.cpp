@@ -5,6 +5,7 @@
 #include "recipe/recipe.h"
 
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 #include <atomic>
 #include <cstdlib>
@@ -68,6 +69,12 @@ void write_text(const std::filesystem::path& file, const std::string& content) {
 std::string read_text(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
+double thread_cpu_seconds() {
+  timespec now{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+  return static_cast<double>(now.tv_sec) + static_cast<double>(now.tv_nsec) * 1e-9;
 }
 
 std::string shell_quote(const std::string& text) {

@@ -44,6 +44,10 @@ CommandResult run_forge(const std::vector<std::string>& args,
                         const std::filesystem::path& cwd = std::filesystem::current_path(),
                         const std::vector<std::string>& env = {}, int timeout_s = 120);
 
+// CPU seconds this thread has used: timing tests compare it with their bound, so a machine
+// busy with other work does not fail them.
+double thread_cpu_seconds();
+
 // Single-quotes `text` for /bin/sh.
 std::string shell_quote(const std::string& text);
 

@@ -15,6 +15,8 @@ Schema DataStage::schema() const {
       param::plugin("output", PluginKind::dataset)
           .required()
           .doc("the dataset kept documents are written to (relative paths: inside the run)"),
+      param::plugin("exclusions", PluginKind::dataset)
+          .doc("where dropped documents go, each marked with its step and reason (optional)"),
       param::integer("workers").fallback(0).at_least(0).doc(
           "tasks run at once; 0 uses every core (or FORGE_THREADS)"),
   };
@@ -37,6 +39,13 @@ std::unique_ptr<StageJob> DataStage::prepare(const Config& recipe, const Registr
   if (!pipeline->output->can_write())
     output.fail("plugin", cat("dataset '", pipeline->output_name,
                               "' cannot write documents; use a writable one such as jsonl"));
+  if (recipe.has("exclusions")) {
+    Config exclusions = recipe.section("exclusions");
+    pipeline->exclusions = plugins.create<Dataset>(exclusions);
+    if (!pipeline->exclusions->can_write())
+      exclusions.fail("plugin", cat("dataset '", exclusions.string("plugin"),
+                                    "' cannot write documents; use a writable one such as jsonl"));
+  }
   return make_data_job(std::move(pipeline), recipe);
 }
 
