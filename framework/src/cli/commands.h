@@ -16,5 +16,6 @@ int plugins_command(const Args& args);
 int stages_command(const Args& args);
 int sample_command(const Args& args);
 int tokenize_command(const Args& args);
+int extract_command(const Args& args);
 
 }  // namespace forge::cli

@@ -26,6 +26,7 @@ const char* kUsage =
     "  stages                         list stages; 'stages show NAME' for their keys\n"
     "  sample CHECKPOINT [--prompt T]  generate text from a checkpoint, streamed\n"
     "  tokenize --tokenizer SPEC ...  a tokenizer's ids or pieces for some text\n"
+    "  extract FILE.html [--url URL]  the main text of an HTML page, as html_extract sees it\n"
     "\n"
     "options:\n"
     "  --log-level LEVEL  debug, info (default), warning or error; also FORGE_LOG_LEVEL\n"
@@ -50,6 +51,7 @@ int dispatch(const std::string& command, const forge::cli::Args& args, const std
   if (command == "stages") return stages_command(args);
   if (command == "sample") return sample_command(args);
   if (command == "tokenize") return tokenize_command(args);
+  if (command == "extract") return extract_command(args);
   throw UsageError{"unknown command '" + command + "'", ""};
 }
 
