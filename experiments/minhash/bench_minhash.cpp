@@ -14,8 +14,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <filesystem>
 #include <cstdio>
+#include <filesystem>
 #include <map>
 #include <set>
 #include <string>
@@ -46,7 +46,8 @@ std::vector<std::uint64_t> variant(const std::vector<std::uint64_t>& base, std::
                                    Generator& g) {
   std::vector<std::uint64_t> out = base;
   for (std::size_t k = 0; k < changes; ++k) {
-    const std::size_t at = (k * out.size()) / changes + g.next_u64() % std::max<std::size_t>(1, out.size() / changes);
+    const std::size_t at =
+        (k * out.size()) / changes + g.next_u64() % std::max<std::size_t>(1, out.size() / changes);
     out[std::min(at, out.size() - 1)] = 10'000'000 + g.next_u64() % 1'000'000;
   }
   return out;
@@ -65,9 +66,12 @@ int main(int argc, char** argv) {
       continue;
     }
     const auto value = static_cast<std::size_t>(std::stoull(argv[i + 1]));
-    if (key == "--documents") documents = value;
-    else if (key == "--words") words_per_doc = value;
-    else if (key == "--threads") threads = static_cast<unsigned>(value);
+    if (key == "--documents")
+      documents = value;
+    else if (key == "--words")
+      words_per_doc = value;
+    else if (key == "--threads")
+      threads = static_cast<unsigned>(value);
   }
   Generator g(7);
   // Documents in dataset order: a base, then maybe its variant right after (so the variant is
@@ -118,12 +122,14 @@ int main(int argc, char** argv) {
   });
   const double signed_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  const std::vector<bool> drop = dedup::minhash_duplicates(signatures, documents, settings, threads);
+  const std::vector<bool> drop =
+      dedup::minhash_duplicates(signatures, documents, settings, threads);
   const double total_s =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
   // Merged: the copy was dropped (the base, first, stays).
-  std::map<int, std::pair<std::size_t, std::size_t>> by_level;  // tenth of similarity -> merged, pairs
+  std::map<int, std::pair<std::size_t, std::size_t>>
+      by_level;  // tenth of similarity -> merged, pairs
   std::size_t high = 0, high_merged = 0, low = 0, low_merged = 0;
   for (std::size_t i = 0; i < measured; ++i) {
     const Planted& p = planted[i];

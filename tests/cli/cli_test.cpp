@@ -168,10 +168,15 @@ TEST(Cli, StagesListsAndShowsTheDataStage) {
       << shown.output;
 }
 
-TEST(Cli, TheDefaultRecipeValidates) {
-  auto result =
-      run_forge({"validate", (kSource / "recipes" / "data" / "debian-docs.yaml").string()});
-  EXPECT_EQ(result.exit_code, 0) << result.output;
+TEST(Cli, EveryShippedRecipeValidates) {
+  int recipes = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(kSource / "recipes")) {
+    if (entry.path().extension() != ".yaml") continue;
+    ++recipes;
+    auto result = run_forge({"validate", entry.path().string()});
+    EXPECT_EQ(result.exit_code, 0) << entry.path() << "\n" << result.output;
+  }
+  EXPECT_GE(recipes, 4);
 }
 
 }  // namespace

@@ -116,6 +116,18 @@ TEST(HtmlExtract, KeepsHeadingsListsAndTablesAsText) {
   EXPECT_TRUE(has(no_tables.document.text, "Drinking water"));
 }
 
+TEST(HtmlExtract, CodeBlocksKeepTheirIndentation) {
+  const std::string html = page("<article>" + kStory +
+                                "<pre>\n    def area(r):\n        return 3.14 * r * r\n</pre>"
+                                "<p>Call it with the radius, in metres, of the flooded field.</p>"
+                                "</article>");
+  Result result = run(html);
+  EXPECT_TRUE(has(result.document.text,
+                  "bridge would stay closed until engineers could inspect it.\n\n    def "
+                  "area(r):\n        return 3.14 * r * r\n\nCall it"))
+      << result.document.text;
+}
+
 TEST(HtmlExtract, LayoutTablesReadAsParagraphs) {
   const std::string html = page(
       "<table><tr><td class='menu'><a href='/a'>Home</a><br><a href='/b'>Archive</a></td>"

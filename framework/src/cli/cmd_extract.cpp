@@ -58,7 +58,8 @@ int extract_command(const Args& args) {
   document.text = read_file(file);
   const Verdict verdict = filter->apply(document);
   const bool dropped = verdict.action == Verdict::Action::drop;
-  if (!dropped && !document.text.empty()) std::cout << document.text << "\n";
+  if (!dropped && !document.text.empty())
+    std::cout << document.text << std::endl;  // flushed before the stderr lines
   std::cerr << "title: " << document.metadata.value("title", "") << "\n"
             << document.metadata.value("extracted_chars", 0) << " characters extracted"
             << (dropped ? ", dropped: " + verdict.reason : "") << "\n";

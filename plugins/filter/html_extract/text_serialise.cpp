@@ -190,10 +190,15 @@ class Serialiser {
   void flush() {
     std::string& text = current_.text;
     while (!text.empty() && space_or_newline(text.back())) text.pop_back();
-    std::size_t start = 0;
-    while (start < text.size() && space_or_newline(text[start])) ++start;
-    text.erase(0, start);
-    if (current_.chars > 0 && !text.empty()) {
+    const bool pre = current_.kind == BlockKind::preformatted;
+    // Code keeps its indentation, the first line's included; only leading blank lines go.
+    std::size_t start = 0, line_start = 0;
+    while (start < text.size() && space_or_newline(text[start]))
+      if (text[start++] == '\n') line_start = start;
+    text.erase(0, pre ? line_start : start);
+    if (current_.chars > 0 && !text.empty() && pre) {
+      blocks_.push_back(std::move(current_));
+    } else if (current_.chars > 0 && !text.empty()) {
       // A line break followed by the next inline text's space leaves "\n "; drop the space.
       std::string tidy;
       tidy.reserve(text.size());

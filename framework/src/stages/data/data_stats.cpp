@@ -74,24 +74,31 @@ DataStats DataStats::from_json(const nlohmann::json& json) {
 }
 
 std::string DataStats::summary() const {
+  // Columns are fixed-width; the drop reasons follow untruncated, however many a step has.
   std::string out;
-  char line[256];
-  std::snprintf(line, sizeof line, "%-28s %12s %12s %12s %10s  %s\n", "step", "in", "kept",
-                "dropped", "MB out", "drop reasons");
-  out += line;
+  char line[160];
+  std::snprintf(line, sizeof line, "%-28s %12s %12s %12s %10s %14s", "step", "in", "kept",
+                "dropped", "MB out", "docs/s/core");
+  out += std::string(line) + "  drop reasons\n";
   auto row = [&](const StepStats& s) {
+    const double rate = s.seconds > 0 ? static_cast<double>(s.in) / s.seconds : 0.0;
+    std::snprintf(line, sizeof line, "%-28s %12llu %12llu %12llu %10.2f %14.0f", s.name.c_str(),
+                  static_cast<unsigned long long>(s.in), static_cast<unsigned long long>(s.kept),
+                  static_cast<unsigned long long>(s.dropped_total()), s.bytes_out / 1e6, rate);
     std::string reasons;
     for (const auto& [reason, count] : s.dropped)
-      reasons += (reasons.empty() ? "" : ", ") + reason + " " + std::to_string(count);
-    std::snprintf(line, sizeof line, "%-28s %12llu %12llu %12llu %10.2f%s%s\n", s.name.c_str(),
-                  static_cast<unsigned long long>(s.in), static_cast<unsigned long long>(s.kept),
-                  static_cast<unsigned long long>(s.dropped_total()), s.bytes_out / 1e6,
-                  reasons.empty() ? "" : "  ", reasons.c_str());
-    out += line;
+      reasons += (reasons.empty() ? "  " : ", ") + reason + " " + std::to_string(count);
+    out += line + reasons + "\n";
   };
   row(read);
   for (const auto& step : steps) row(step);
   row(write);
+  const double per_core = seconds > 0 ? static_cast<double>(read.kept) / seconds : 0.0;
+  std::snprintf(line, sizeof line,
+                "all steps: %llu documents in %.1f core-seconds, %.0f documents per second per "
+                "core\n",
+                static_cast<unsigned long long>(read.kept), seconds, per_core);
+  out += line;
   return out;
 }
 
