@@ -44,9 +44,11 @@ case "$command" in
     build ON
     recipe=${1:-$DEFAULT_RECIPE}
     shift || true
-    # The default recipe trains on text that scripts/data/kjv.sh writes (once) into data/kjv;
-    # recipes may name OpenAI's encodings, whose ranks tokenizer-refs.sh fetches (once).
+    # The default recipe trains on text that scripts/data/kjv.sh writes (once) into data/kjv,
+    # fineweb.yaml reads the crawl warc-demo.sh packs (once); recipes may name OpenAI's
+    # encodings, whose ranks tokenizer-refs.sh fetches (once).
     [[ $recipe == "$DEFAULT_RECIPE" ]] && scripts/data/kjv.sh
+    [[ $recipe == *recipes/data/fineweb.yaml ]] && scripts/data/warc-demo.sh
     scripts/data/tokenizer-refs.sh >/dev/null
     exec "$BUILD_DIR/bin/forge" run "$recipe" "$@"
     ;;
