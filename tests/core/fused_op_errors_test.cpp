@@ -61,6 +61,19 @@ TEST(FusedOpErrors, Attention) {
                "need at least 6 keys");
   expect_error([&] { ops::attention(q, kv, kv, offset_by(-1)); }, "attention", "query_offset");
   EXPECT_NO_THROW(ops::attention(q, kv, kv, offset_by(3, false)));
+
+  auto packed = [&](std::vector<std::int32_t> starts, std::int64_t S = 3) {
+    ops::AttentionOptions options;
+    options.document_starts =
+        Tensor::from_ints(starts, {1, static_cast<std::int64_t>(starts.size())});
+    Tensor keys = zeros({1, 2, S, 8});
+    return ops::attention(q, keys, keys, options);
+  };
+  EXPECT_NO_THROW(packed({0, 0, 2}));
+  expect_error([&] { packed({0, 0, 2}, 5); }, "attention", "as many keys as queries");
+  expect_error([&] { packed({0, 0}); }, "attention", "must be i32 [B, T] = [1, 3]");
+  expect_error([&] { packed({0, 2, 1}); }, "attention", "document_starts[0, 1] is 2");
+  expect_error([&] { packed({0, 1, 0}); }, "attention", "document_starts[0, 2] is 0");
 }
 
 TEST(FusedOpErrors, Norms) {

@@ -41,7 +41,8 @@ class NamedOnly : public Model {
   }
   const ModelShape& shape() const override { return shape_; }
   NamedTensors& parameters() override { return params_; }
-  Tensor forward(const Tensor& ids, KVCache*) override { return ids; }
+  using Model::forward;
+  Tensor forward(const Tensor& ids, const ForwardOptions&) override { return ids; }
   double flops_per_token(std::int64_t) const override { return 0; }
 
  private:

@@ -143,6 +143,31 @@ void check_cache(const std::string& section, std::int64_t vocab) {
 TEST(Gpt2, CachedDecodingMatchesOneFullPass) { check_cache(test::kTinyGpt2, 13); }
 TEST(Llama, CachedDecodingMatchesOneFullPass) { check_cache(test::kTinyLlama, 11); }
 
+// Two documents packed into one row with document_starts give each document's logits as if it
+// were alone at position 0.
+void check_packing(const char* yaml, std::int64_t vocab) {
+  auto model = tiny_model(yaml, vocab);
+  const std::int64_t first = 5, second = 7, T = first + second;
+  Tensor ids = random_ids(1, T, vocab, 4);
+  std::vector<std::int32_t> starts(T, 0);
+  for (std::int64_t t = first; t < T; ++t) starts[t] = static_cast<std::int32_t>(first);
+  ForwardOptions options;
+  options.document_starts = Tensor::from_ints(starts, {1, T});
+  std::vector<double> packed = model->forward(ids, options).to_doubles();
+  std::vector<double> alone = model->forward(ids.slice(1, 0, first).contiguous()).to_doubles();
+  std::vector<double> next = model->forward(ids.slice(1, first, T).contiguous()).to_doubles();
+  alone.insert(alone.end(), next.begin(), next.end());
+  ASSERT_EQ(packed.size(), alone.size());
+  for (std::size_t i = 0; i < packed.size(); ++i)
+    EXPECT_NEAR(packed[i], alone[i], 1e-5) << "logit " << i;
+  // Without the starts the second document reads the first: the logits differ.
+  std::vector<double> unmasked = model->forward(ids).to_doubles();
+  EXPECT_GT(std::abs(unmasked.back() - alone.back()), 1e-6);
+}
+
+TEST(Gpt2, PackedDocumentsSeeOnlyThemselves) { check_packing(test::kTinyGpt2, 13); }
+TEST(Llama, PackedDocumentsSeeOnlyThemselves) { check_packing(test::kTinyLlama, 11); }
+
 TEST(Architectures, CountFlopsPerToken) {
   auto model = tiny_model("{plugin: gpt2, n_layer: 1, n_head: 1, d_model: 4, context: 8}", 10);
   // 6 * (12 C^2 L + V C) + 12 L C T = 6 * (192 + 40) + 12 * 4 * 8

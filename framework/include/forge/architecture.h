@@ -42,6 +42,16 @@ class FORGE_API KVCache {
 
 using NamedTensors = std::vector<std::pair<std::string, Tensor>>;
 
+// What Model::forward may be given besides the ids.
+struct ForwardOptions {
+  // Inference only: the ids continue the cache's filled positions and their keys and values
+  // are appended to it.
+  KVCache* cache = nullptr;
+  // Packed training windows: i32 [B, T], the position where each token's document starts.
+  // Attention then stays inside each document, and positions count from its start.
+  Tensor document_starts;
+};
+
 // A transformer made by an architecture plugin.
 class FORGE_API Model {
  public:
@@ -50,9 +60,12 @@ class FORGE_API Model {
   // Trainable parameters by their Hugging Face names, in a stable order.
   virtual NamedTensors& parameters() = 0;
   // Logits [B, T, vocab_size] for ids [B, T] (i32); padded rows of the embedding never score.
-  // With a cache (inference only), the ids continue its filled positions and their keys and
-  // values are appended to it.
-  virtual Tensor forward(const Tensor& ids, KVCache* cache = nullptr) = 0;
+  virtual Tensor forward(const Tensor& ids, const ForwardOptions& options) = 0;
+  Tensor forward(const Tensor& ids, KVCache* cache = nullptr) {
+    ForwardOptions options;
+    options.cache = cache;
+    return forward(ids, options);
+  }
   // Whether AdamW decays a parameter: by default every matrix but embeddings.
   virtual bool decays(const std::string& name) const;
   // Training FLOPs per token (forward and backward) on sequences of `seq_len` tokens, for MFU.

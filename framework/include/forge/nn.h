@@ -32,6 +32,8 @@ FORGE_API std::pair<Tensor, Tensor> cache_append(KVCache& cache, int layer, cons
 
 // Position ids offset, offset + 1, ... as an i32 tensor [count].
 FORGE_API Tensor positions(std::int64_t offset, std::int64_t count);
+// Each token's position in its own document, i32 [B, T], from ForwardOptions::document_starts.
+FORGE_API Tensor document_positions(const Tensor& document_starts);
 
 // A new parameter: normal(0, std) values from `generator`, or `fill` everywhere when std is 0.
 FORGE_API Tensor parameter(const Shape& shape, Generator& generator, double std, double fill,

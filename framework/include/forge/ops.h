@@ -71,6 +71,9 @@ struct AttentionOptions {
   bool causal = true;
   std::optional<double> scale;    // 1 / sqrt(D) when unset
   std::int64_t query_offset = 0;  // absolute position of the first query (KV-cache decoding)
+  // Packed documents (causal, no offset, S == T): i32 [B, T], the position where query t's
+  // document starts; query t then sees keys document_starts[b, t] ..= t only.
+  Tensor document_starts;
 };
 // softmax(scale q k^T) v per head: q [B, Hq, T, D], k and v [B, Hkv, S, D] -> [B, Hq, T, D].
 // Query head h reads kv head h / (Hq / Hkv) (grouped-query attention). Causal: query t, at

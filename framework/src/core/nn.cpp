@@ -43,6 +43,22 @@ Tensor positions(std::int64_t offset, std::int64_t count) {
   return Tensor::from_ints(ids, {count});
 }
 
+Tensor document_positions(const Tensor& document_starts) {
+  Tensor starts = document_starts.to(Device::cpu()).contiguous();
+  if (starts.dtype() != DType::i32 || starts.ndim() != 2)
+    throw Error(cat("document_starts must be i32 [B, T], not ", dtype_name(starts.dtype()), " ",
+                    shape_str(starts.shape())));
+  const std::int64_t B = starts.size(0), T = starts.size(1);
+  const std::int32_t* first = starts.data<std::int32_t>();
+  std::vector<std::int32_t> out(static_cast<std::size_t>(B * T));
+  for (std::int64_t b = 0; b < B; ++b)
+    for (std::int64_t t = 0; t < T; ++t)
+      out[b * T + t] = static_cast<std::int32_t>(t) - first[b * T + t];
+  Tensor positions = Tensor::from_ints(out, {B, T});
+  return document_starts.device() == Device::cpu() ? positions
+                                                   : positions.to(document_starts.device());
+}
+
 Tensor parameter(const Shape& shape, Generator& generator, double std, double fill, DType dtype,
                  Device device) {
   Tensor host =

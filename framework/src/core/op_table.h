@@ -105,7 +105,7 @@ struct OpParams {
   double grad_scale = 1.0;                                          // adamw
 };
 
-inline constexpr int kMaxOpInputs = 6;
+inline constexpr int kMaxOpInputs = 7;
 inline constexpr int kMaxOpAux = 2;
 
 struct OpCall {

@@ -62,7 +62,9 @@ class Gpt2Model : public Model {
   const ModelShape& shape() const override { return shape_; }
   NamedTensors& parameters() override { return params_; }
 
-  Tensor forward(const Tensor& ids, KVCache* cache) override {
+  using Model::forward;
+  Tensor forward(const Tensor& ids, const ForwardOptions& options) override {
+    KVCache* cache = options.cache;
     nn::check_ids("gpt2", ids, shape_, cache);
     const std::int64_t B = ids.size(0), T = ids.size(1), C = shape_.d_model;
     const std::int64_t offset = cache ? cache->length() : 0;
@@ -70,7 +72,9 @@ class Gpt2Model : public Model {
     auto next = [&]() -> const Tensor& { return params_[p++].second; };
     const Tensor& wte = next();
     const Tensor& wpe = next();
-    Tensor x = ops::add(ops::embedding(ids, wte), ops::embedding(nn::positions(offset, T), wpe));
+    const Tensor& starts = options.document_starts;
+    Tensor positions = starts.defined() ? nn::document_positions(starts) : nn::positions(offset, T);
+    Tensor x = ops::add(ops::embedding(ids, wte), ops::embedding(positions, wpe));
     for (std::int64_t l = 0; l < shape_.n_layer; ++l) {
       const Tensor &ln1_w = next(), &ln1_b = next(), &attn_w = next(), &attn_b = next();
       const Tensor &proj_w = next(), &proj_b = next(), &ln2_w = next(), &ln2_b = next();
@@ -81,6 +85,7 @@ class Gpt2Model : public Model {
       Tensor k = nn::split_heads(qkv.slice(2, C, 2 * C), config_.n_head);
       Tensor v = nn::split_heads(qkv.slice(2, 2 * C, 3 * C), config_.n_head);
       ops::AttentionOptions attention;
+      attention.document_starts = starts;
       if (cache) {
         std::tie(k, v) = nn::cache_append(*cache, static_cast<int>(l), k, v);
         attention.query_offset = offset;

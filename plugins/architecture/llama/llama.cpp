@@ -58,7 +58,10 @@ class LlamaModel : public Model {
   const ModelShape& shape() const override { return shape_; }
   NamedTensors& parameters() override { return params_; }
 
-  Tensor forward(const Tensor& ids, KVCache* cache) override {
+  using Model::forward;
+  // Packed documents need only the attention mask: RoPE's scores depend on relative positions.
+  Tensor forward(const Tensor& ids, const ForwardOptions& options) override {
+    KVCache* cache = options.cache;
     nn::check_ids("llama", ids, shape_, cache);
     const std::int64_t B = ids.size(0), T = ids.size(1), C = shape_.d_model;
     const std::int64_t offset = cache ? cache->length() : 0;
@@ -81,6 +84,7 @@ class LlamaModel : public Model {
           nn::split_heads(nn::linear(h, wk, none, WeightLayout::out_in), shape_.n_kv_head), rope);
       Tensor v = nn::split_heads(nn::linear(h, wv, none, WeightLayout::out_in), shape_.n_kv_head);
       ops::AttentionOptions attention;
+      attention.document_starts = options.document_starts;
       if (cache) {
         std::tie(k, v) = nn::cache_append(*cache, static_cast<int>(l), k, v);
         attention.query_offset = offset;

@@ -33,6 +33,25 @@ void check_attention(const Tensor& q, const Tensor& k, const Tensor& v,
                     options.query_offset + T - 1, " need at least ", options.query_offset + T,
                     " keys, but k has ", S));
   if (T > 0 && S == 0) throw Error("[attention] there are queries but no keys");
+  const Tensor& starts = options.document_starts;
+  if (!starts.defined()) return;
+  if (!options.causal || options.query_offset != 0 || S != T)
+    throw Error(
+        cat("[attention] document_starts needs causal attention over the queries' own keys ",
+            "(no query offset, as many keys as queries)"));
+  if (starts.dtype() != DType::i32 || starts.shape() != Shape{q.size(0), T})
+    throw Error(cat("[attention] document_starts must be i32 [B, T] = [", q.size(0), ", ", T,
+                    "], not ", dtype_name(starts.dtype()), " ", shape_str(starts.shape())));
+  Tensor host = starts.to(Device::cpu()).contiguous();
+  const std::int32_t* first = host.data<std::int32_t>();
+  for (std::int64_t b = 0; b < q.size(0); ++b)
+    for (std::int64_t t = 0; t < T; ++t) {
+      const std::int32_t s = first[b * T + t];
+      if (s < 0 || s > t || (t > 0 && s != t && s != first[b * T + t - 1]))
+        throw Error(cat("[attention] document_starts[", b, ", ", t, "] is ", s,
+                        "; each position's document starts at or before it, where the ",
+                        "previous position's starts or at the position itself"));
+    }
 }
 
 }  // namespace
@@ -45,17 +64,21 @@ Tensor attention(const Tensor& q, const Tensor& k, const Tensor& v,
   params.offset = options.query_offset;
   params.scale = options.scale.value_or(1.0 / std::sqrt(static_cast<double>(q.size(3))));
   Tensor cq = dense(q), ck = dense(k), cv = dense(v);
+  Tensor starts;  // stays undefined without packing: the kernels then see a null input
+  if (options.document_starts.defined()) starts = dense(options.document_starts.to(q.device()));
+  const Tensor* starts_in = starts.defined() ? &starts : nullptr;
   Tensor out = Tensor::empty(q.shape(), q.dtype(), q.device());
   Tensor lse = Tensor::empty({q.size(0), q.size(1), q.size(2)}, stat_dtype(q.dtype()), q.device());
-  run_kernel(OpId::attention, {&cq, &ck, &cv}, out, {&lse}, params);
+  run_kernel(OpId::attention, {&cq, &ck, &cv, starts_in}, out, {&lse}, params);
   Tensor saved_out = out.detach();
   record_grad(out, "attention", {q, k, v}, [=](const Tensor& g) {
     Tensor dout = dense_grad(g, cq.dtype());
     Tensor dq = Tensor::empty(cq.shape(), cq.dtype(), cq.device());
     Tensor dk = Tensor::empty(ck.shape(), ck.dtype(), ck.device());
     Tensor dv = Tensor::empty(cv.shape(), cv.dtype(), cv.device());
-    run_kernel(OpId::attention_backward, {&cq, &ck, &cv, &saved_out, &dout, &lse}, dq, {&dk, &dv},
-               params);
+    run_kernel(OpId::attention_backward,
+               {&cq, &ck, &cv, &saved_out, &dout, &lse, starts.defined() ? &starts : nullptr}, dq,
+               {&dk, &dv}, params);
     return std::vector<Tensor>{dq, dk, dv};
   });
   return out;
