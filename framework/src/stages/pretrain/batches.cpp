@@ -24,3 +24,27 @@ TokenBatch next_batch(TokenSource& source, std::int64_t rows, std::int64_t seq_l
 }
 
 }  // namespace forge
+
+namespace forge {
+namespace {
+
+class WindowBatches : public BatchSource {
+ public:
+  explicit WindowBatches(std::unique_ptr<TokenSource> source) : source_(std::move(source)) {}
+  TokenBatch next(std::int64_t rows, std::int64_t seq_len, Device device) override {
+    return next_batch(*source_, rows, seq_len, device);
+  }
+  std::uint64_t position() const override { return source_->position(); }
+  void seek(std::uint64_t position) override { source_->seek(position); }
+
+ private:
+  std::unique_ptr<TokenSource> source_;
+};
+
+}  // namespace
+
+std::unique_ptr<BatchSource> window_batches(std::unique_ptr<TokenSource> source) {
+  return std::make_unique<WindowBatches>(std::move(source));
+}
+
+}  // namespace forge

@@ -3,8 +3,6 @@
 #include <forge/autograd.h>
 #include <forge/ops.h>
 
-#include "stages/pretrain/batches.h"
-
 #include <cmath>
 
 namespace forge {
@@ -19,7 +17,7 @@ std::vector<float> token_bytes(const Tokenizer& tokenizer) {
   return bytes;
 }
 
-EvalResult evaluate(Model& model, TokenSource& source, const std::vector<float>& bytes,
+EvalResult evaluate(Model& model, BatchSource& source, const std::vector<float>& bytes,
                     std::int64_t batches, std::int64_t micro_batch, std::int64_t seq_len) {
   NoGradGuard no_grad;
   const Device device = model.parameters().front().second.device();
@@ -27,28 +25,36 @@ EvalResult evaluate(Model& model, TokenSource& source, const std::vector<float>&
   double nats = 0, text_nats = 0, text_bytes = 0;
   EvalResult result;
   for (std::int64_t b = 0; b < batches; ++b) {
-    TokenBatch batch = next_batch(source, micro_batch, seq_len, device);
-    Tensor logits = model.forward(batch.ids);
+    TokenBatch batch = source.next(micro_batch, seq_len, device);
+    ForwardOptions forward;
+    forward.document_starts = batch.document_starts;
+    Tensor logits = model.forward(batch.ids, forward);
     Tensor flat = logits.reshape({-1, logits.size(-1)});
     Tensor targets = batch.targets.reshape({-1});
-    const auto n = static_cast<double>(targets.numel());
-    nats += ops::cross_entropy(flat, targets).item() * n;
-    // Bytes per target, as weights: special tokens weigh 0 and drop out of bits per byte.
-    Tensor host_targets = targets.to(Device::cpu());
-    std::vector<float> weights(static_cast<std::size_t>(targets.numel()));
-    double batch_bytes = 0;
+    // Learned targets only (all of them without a mask); bits per byte also leaves out special
+    // tokens, which stand for no bytes.
+    std::vector<float> learned(static_cast<std::size_t>(targets.numel()), 1.0f);
+    if (batch.weights.defined()) {
+      Tensor host = batch.weights.reshape({-1}).to(Device::cpu()).to(DType::f32).contiguous();
+      std::copy(host.data<float>(), host.data<float>() + learned.size(), learned.begin());
+    }
+    Tensor host_targets = targets.to(Device::cpu()).contiguous();
+    std::vector<float> weights(learned.size());
+    double counted = 0, text_counted = 0, batch_bytes = 0;
     for (std::size_t i = 0; i < weights.size(); ++i) {
       const float w = bytes[static_cast<std::size_t>(host_targets.data<std::int32_t>()[i])];
-      weights[i] = w > 0 ? 1.0f : 0.0f;
-      batch_bytes += w;
+      weights[i] = w > 0 && learned[i] > 0 ? 1.0f : 0.0f;
+      batch_bytes += learned[i] > 0 ? w : 0;
+      counted += learned[i] > 0;
+      text_counted += weights[i];
     }
-    ops::CrossEntropyOptions text;
+    ops::CrossEntropyOptions all, text;
+    all.weights = Tensor::from_floats(learned, {targets.numel()}).to(flat.device());
     text.weights = Tensor::from_floats(weights, {targets.numel()}).to(flat.device());
-    double counted = 0;
-    for (float w : weights) counted += w;
-    text_nats += ops::cross_entropy(flat, targets, text).item() * counted;
+    nats += ops::cross_entropy(flat, targets, all).item() * counted;
+    text_nats += ops::cross_entropy(flat, targets, text).item() * text_counted;
     text_bytes += batch_bytes;
-    result.tokens += static_cast<std::uint64_t>(n);
+    result.tokens += static_cast<std::uint64_t>(counted);
   }
   result.loss = result.tokens ? nats / static_cast<double>(result.tokens) : 0;
   result.bits_per_byte = text_bytes > 0 ? text_nats / (std::log(2.0) * text_bytes) : 0;

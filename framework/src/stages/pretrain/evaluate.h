@@ -4,13 +4,15 @@
 #include <forge/dataset.h>
 #include <forge/tokenizer.h>
 
+#include "stages/pretrain/batches.h"
+
 #include <cstdint>
 #include <vector>
 
 namespace forge {
 
 struct EvalResult {
-  double loss = 0;           // mean cross-entropy (nats) over every target
+  double loss = 0;           // mean cross-entropy (nats) over every target (learned, if masked)
   double bits_per_byte = 0;  // over the targets that are text, not special tokens
   std::uint64_t tokens = 0;
 };
@@ -20,7 +22,7 @@ std::vector<float> token_bytes(const Tokenizer& tokenizer);
 
 // The validation loss over the first `batches` micro-batches of `source` (rewound first), so
 // every evaluation of a run sees the same windows.
-EvalResult evaluate(Model& model, TokenSource& source, const std::vector<float>& bytes,
+EvalResult evaluate(Model& model, BatchSource& source, const std::vector<float>& bytes,
                     std::int64_t batches, std::int64_t micro_batch, std::int64_t seq_len);
 
 }  // namespace forge

@@ -150,7 +150,7 @@ std::unique_ptr<StageJob> PretrainStage::prepare(const Config& recipe,
   tokens.length = static_cast<std::size_t>(setup->seq_len + 1);
   tokens.seed = mix64(setup->seed + 1);
   try {
-    setup->train_tokens = setup->train_data->open_tokens(tokens);
+    setup->train_batches = window_batches(setup->train_data->open_tokens(tokens));
   } catch (const Error& e) {
     train_data.fail("plugin", e.what());
   }
@@ -164,7 +164,7 @@ std::unique_ptr<StageJob> PretrainStage::prepare(const Config& recipe,
     setup->val_data = token_dataset(plugins, val);
     tokens.random_order = false;  // the same windows every evaluation
     try {
-      setup->val_tokens = setup->val_data->open_tokens(tokens);
+      setup->val_batches = window_batches(setup->val_data->open_tokens(tokens));
     } catch (const Error& e) {
       val.fail("plugin", e.what());
     }

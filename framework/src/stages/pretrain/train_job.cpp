@@ -45,7 +45,7 @@ class TrainJob : public StageJob {
       restore();
     else
       log_start();
-    if (s_->val_tokens) bytes_ = token_bytes(*s_->tokenizer);
+    if (s_->val_batches) bytes_ = token_bytes(*s_->tokenizer);
     Progress progress("train", static_cast<std::uint64_t>(s_->steps), "steps");
     progress.skip(static_cast<std::uint64_t>(position_.step));
     while (position_.step < s_->steps) {
@@ -67,8 +67,8 @@ class TrainJob : public StageJob {
           {"gflops", tok_per_s * s_->model->flops_per_token(s_->seq_len) / 1e9},
           {"elapsed_s", position_.elapsed_s}};
       for (const auto& [name, value] : result.metrics) record[name] = value;
-      if (s_->val_tokens && due(s_->eval_every, step, s_->steps)) {
-        EvalResult eval = evaluate(*s_->model, *s_->val_tokens, bytes_, s_->eval_batches,
+      if (s_->val_batches && due(s_->eval_every, step, s_->steps)) {
+        EvalResult eval = evaluate(*s_->model, *s_->val_batches, bytes_, s_->eval_batches,
                                    s_->micro_batch, s_->seq_len);
         record["val_loss"] = eval.loss;
         record["val_bpb"] = eval.bits_per_byte;
@@ -103,10 +103,13 @@ class TrainJob : public StageJob {
     optimizer_.zero_grad();
     const double share = 1.0 / static_cast<double>(s_->accumulation);
     for (std::int64_t micro = 0; micro < s_->accumulation; ++micro) {
-      TokenBatch batch = next_batch(*s_->train_tokens, s_->micro_batch, s_->seq_len, s_->device);
+      TokenBatch batch = s_->train_batches->next(s_->micro_batch, s_->seq_len, s_->device);
+      ForwardOptions forward;
+      forward.document_starts = batch.document_starts;
       LossBatch inputs;
-      inputs.tensors["logits"] = s_->model->forward(batch.ids);
+      inputs.tensors["logits"] = s_->model->forward(batch.ids, forward);
       inputs.tensors["targets"] = batch.targets;
+      if (batch.weights.defined()) inputs.tensors["weights"] = batch.weights;
       LossResult loss = s_->loss->compute(inputs);
       ops::affine(loss.loss, share).backward();
       result.loss += loss.loss.item() * share;
@@ -119,7 +122,7 @@ class TrainJob : public StageJob {
     optimizer_.step(result.lr, clip_factor(result.grad_norm, s_->grad_clip));
     ++position_.step;
     position_.tokens_seen += static_cast<std::uint64_t>(tokens_per_step());
-    position_.data_position = s_->train_tokens->position();
+    position_.data_position = s_->train_batches->position();
     return result;
   }
 
@@ -138,12 +141,15 @@ class TrainJob : public StageJob {
 
   void write_samples(std::int64_t step) {
     const SampleSettings& sample = *s_->sample;
-    std::vector<TokenId> prompt = s_->tokenizer->encode(sample.prompt);
+    std::vector<TokenId> prompt =
+        sample.chat ? render_chat(*s_->tokenizer, {{"user", sample.prompt}}, s_->chat, true).ids
+                    : s_->tokenizer->encode(sample.prompt);
     if (prompt.empty()) prompt.push_back(s_->tokenizer->end_of_text());
     GenerationRequest request;
     request.prompts.assign(static_cast<std::size_t>(sample.count), prompt);
     request.max_tokens = sample.max_tokens;
     request.stop_tokens = {s_->tokenizer->end_of_text()};
+    if (sample.chat) request.stop_tokens.push_back(*s_->tokenizer->special_token(s_->chat.end));
     request.seed = mix64(s_->seed ^ static_cast<std::uint64_t>(step));
     std::vector<GenerationRow> rows = generate(*s_->model, *sample.sampler, request);
     for (const GenerationRow& row : rows) {
@@ -168,7 +174,7 @@ class TrainJob : public StageJob {
       return;
     }
     position_ = load_checkpoint(saved.back(), *s_->model, &optimizer_);
-    s_->train_tokens->seek(position_.data_position);
+    s_->train_batches->seek(position_.data_position);
     truncate_run_files(context_->dir, position_.step);
     log_info("resumed from ", saved.back().string(), " at step ", position_.step, " of ",
              s_->steps);

@@ -3,11 +3,13 @@
 // Everything a training run is made of, built and checked before it starts.
 
 #include <forge/architecture.h>
+#include <forge/chat.h>
 #include <forge/dataset.h>
 #include <forge/loss.h>
 #include <forge/sampler.h>
 #include <forge/tokenizer.h>
 
+#include "stages/pretrain/batches.h"
 #include "train/optimizer.h"
 #include "train/schedule.h"
 #include "train/train_checkpoint.h"
@@ -22,14 +24,15 @@ struct SampleSettings {
   std::int64_t every = 0;  // 0: only at the end
   std::string prompt;
   std::int64_t max_tokens = 64, count = 1;
+  bool chat = false;  // the prompt is a user's message; the sample is the assistant's reply
 };
 
 struct TrainSetup {
   std::unique_ptr<Tokenizer> tokenizer;
   std::unique_ptr<Model> model;
   std::unique_ptr<Loss> loss;
-  std::unique_ptr<Dataset> train_data, val_data;          // val_data may be null
-  std::unique_ptr<TokenSource> train_tokens, val_tokens;  // val_tokens may be null
+  std::unique_ptr<Dataset> train_data, val_data;            // val_data may be null
+  std::unique_ptr<BatchSource> train_batches, val_batches;  // val_batches may be null
   AdamWConfig optimizer;
   ScheduleConfig schedule;
   CheckpointMeta meta;
@@ -41,6 +44,7 @@ struct TrainSetup {
   std::unique_ptr<SampleSettings> sample;  // null: no samples
   std::uint64_t seed = 0;
   Device device;
+  ChatTemplate chat;  // conversation stages: the markers of the chat template
 };
 
 }  // namespace forge
