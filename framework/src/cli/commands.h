@@ -17,5 +17,6 @@ int stages_command(const Args& args);
 int sample_command(const Args& args);
 int tokenize_command(const Args& args);
 int extract_command(const Args& args);
+int chat_command(const Args& args);
 
 }  // namespace forge::cli

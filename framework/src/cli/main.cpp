@@ -25,6 +25,7 @@ const char* kUsage =
     "  plugins [KIND]                 list plugins; 'plugins show KIND/NAME' for parameters\n"
     "  stages                         list stages; 'stages show NAME' for their keys\n"
     "  sample CHECKPOINT [--prompt T]  generate text from a checkpoint, streamed\n"
+    "  chat CHECKPOINT [--tool NAME]   chat with a checkpoint's model, with tools (docs/tools.md)\n"
     "  tokenize --tokenizer SPEC ...  a tokenizer's ids or pieces for some text\n"
     "  extract FILE.html [--url URL]  the main text of an HTML page, as html_extract sees it\n"
     "\n"
@@ -50,6 +51,7 @@ int dispatch(const std::string& command, const forge::cli::Args& args, const std
   if (command == "plugins") return plugins_command(args);
   if (command == "stages") return stages_command(args);
   if (command == "sample") return sample_command(args);
+  if (command == "chat") return chat_command(args);
   if (command == "tokenize") return tokenize_command(args);
   if (command == "extract") return extract_command(args);
   throw UsageError{"unknown command '" + command + "'", ""};
