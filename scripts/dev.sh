@@ -13,7 +13,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git file
   libyaml-cpp-dev libboost-dev libboost-program-options-dev nlohmann-json3-dev zlib1g-dev
   libhdf5-dev libopenblas-dev libgtest-dev libgmock-dev clang-format bible-kjv libpcre2-dev
-  libcld2-dev publicsuffix libxml2-dev libgmp-dev
+  libcld2-dev publicsuffix libxml2-dev chromium libgmp-dev
 )
 
 install_packages() {
@@ -57,6 +57,8 @@ case "$command" in
     build ON
     # OpenAI's vocabularies and gpt-tokenizer's test cases, for the tokenizer tests (cached).
     scripts/data/tokenizer-refs.sh >/dev/null
+    # OpenAI's Node client and playwright-core, for the forge serve tests (cached).
+    tests/serve/install-js-packages.sh >/dev/null
     cd "$BUILD_DIR"
     exec ctest --output-on-failure --parallel "$(nproc)" --timeout 900
     ;;

@@ -18,5 +18,6 @@ int sample_command(const Args& args);
 int tokenize_command(const Args& args);
 int extract_command(const Args& args);
 int chat_command(const Args& args);
+int serve_command(const Args& args);
 
 }  // namespace forge::cli

@@ -28,6 +28,7 @@ const char* kUsage =
     "  chat CHECKPOINT [--tool NAME]   chat with a checkpoint's model, with tools (docs/tools.md)\n"
     "  tokenize --tokenizer SPEC ...  a tokenizer's ids or pieces for some text\n"
     "  extract FILE.html [--url URL]  the main text of an HTML page, as html_extract sees it\n"
+    "  serve CHECKPOINT [--port P]    an OpenAI-compatible HTTP API and web chat (docs/serve.md)\n"
     "\n"
     "options:\n"
     "  --log-level LEVEL  debug, info (default), warning or error; also FORGE_LOG_LEVEL\n"
@@ -54,6 +55,7 @@ int dispatch(const std::string& command, const forge::cli::Args& args, const std
   if (command == "chat") return chat_command(args);
   if (command == "tokenize") return tokenize_command(args);
   if (command == "extract") return extract_command(args);
+  if (command == "serve") return serve_command(args);
   throw UsageError{"unknown command '" + command + "'", ""};
 }
 

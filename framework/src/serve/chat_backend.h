@@ -1,0 +1,51 @@
+#pragma once
+
+// What the server asks of a model: one assistant reply to a conversation, or a continuation of
+// text, streamed as it is made. The HTTP side knows nothing else about generation, so another
+// engine (one that runs tool calls inside the turn) replaces ModelBackend in one place.
+
+#include <forge/chat.h>
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace forge::serve {
+
+struct GenerationParams {
+  std::int64_t max_tokens = 256;
+  double temperature = 1.0;  // 0 picks the most probable token
+  double top_p = 1.0;
+  std::optional<std::uint64_t> seed;  // absent: a fresh seed per request
+  std::vector<std::string> stop;      // the text ends before the first of these
+};
+
+struct Completion {
+  std::string text;                  // what was streamed, whole
+  std::vector<ToolCall> tool_calls;  // chat only: the calls the reply made
+  std::string finish_reason;         // stop, length
+  std::int64_t prompt_tokens = 0;
+  std::int64_t completion_tokens = 0;
+};
+
+// Receives complete UTF-8 text as it is generated, and empty text after tokens that add none
+// (so that it is asked often); returning false stops generation (the client went away or the
+// server is shutting down).
+using DeltaCallback = std::function<bool(std::string_view text)>;
+
+class ChatBackend {
+ public:
+  virtual ~ChatBackend() = default;
+  virtual std::string model_name() const = 0;
+  // Throw forge::Error for a request the model cannot take (a prompt longer than its context).
+  virtual Completion complete_chat(const std::vector<ChatMessage>& messages,
+                                   const GenerationParams& params,
+                                   const DeltaCallback& on_delta) = 0;
+  virtual Completion complete_text(const std::string& prompt, const GenerationParams& params,
+                                   const DeltaCallback& on_delta) = 0;
+};
+
+}  // namespace forge::serve
