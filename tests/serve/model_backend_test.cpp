@@ -79,12 +79,12 @@ TEST(ModelBackend, ACallbackThatSaysStopEndsGeneration) {
 
 TEST(ModelBackend, APromptLongerThanTheContextIsAnError) {
   GenerationParams params;
-  std::vector<ChatMessage> long_chat{{"user", std::string(300, 'a'), {}}};
+  std::vector<ChatMessage> long_chat{{"user", std::string(400, 'a'), {}}};
   try {
     backend().complete_chat(long_chat, params, {});
-    FAIL() << "a 300-byte message fit a context of 128";
+    FAIL() << "a 400-byte message fit a context of 256";
   } catch (const Error& e) {
-    EXPECT_NE(std::string(e.what()).find("context of 128"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("context of 256"), std::string::npos) << e.what();
   }
   // A tool message right after a user message is not a conversation the template renders.
   EXPECT_THROW(backend().complete_chat({{"user", "x", {}}, {"tool", "3", {}}}, params, {}), Error);

@@ -116,6 +116,10 @@ TEST(ServeCli, ServesACheckpointAndStopsCleanlyOnSigterm) {
       test::http_request(port, "POST", "/v1/completions", R"({"prompt": "In", "max_tokens": 17})");
   EXPECT_EQ(over.status, 400);
   EXPECT_NE(over.body.find("--max-tokens"), std::string::npos) << over.body;
+  auto too_long = test::http_request(port, "POST", "/v1/completions",
+                                     R"({"prompt": ")" + std::string(300, 'a') + R"("})");
+  EXPECT_EQ(too_long.status, 400);
+  EXPECT_EQ(too_long.json()["error"]["code"], "context_length_exceeded") << too_long.body;
   auto text_reply =
       test::http_request(port, "POST", "/v1/completions", R"({"prompt": "In", "max_tokens": 4})");
   EXPECT_EQ(text_reply.status, 200) << text_reply.body;

@@ -166,6 +166,20 @@ TEST(Server, RefusesRequestsBeyondTheConcurrencyLimitWith429) {
   EXPECT_EQ(http_request(server.port(), "POST", "/v1/chat/completions", kChat).status, 200);
 }
 
+TEST(Server, StreamsToAnHttp10ClientUntilTheConnectionCloses) {
+  FakeBackend backend;
+  RunningServer server(backend);
+  Client client(server.port());
+  const std::string body = R"({"prompt": "Once", "stream": true})";
+  auto r =
+      client.raw("POST /v1/completions HTTP/1.0\r\nContent-Length: " + std::to_string(body.size()) +
+                 "\r\n\r\n" + body);
+  ASSERT_EQ(r.status, 200);
+  std::vector<std::string> data = sse_data(r.body);
+  ASSERT_EQ(data.size(), 5u) << r.body;
+  EXPECT_EQ(data.back(), "[DONE]");
+}
+
 TEST(Server, KeepsAConnectionOpenAcrossRequests) {
   FakeBackend backend;
   RunningServer server(backend);

@@ -87,6 +87,10 @@ class EventStream {
   bool started_ = false, gone_ = false;
 };
 
+std::string error_code(const Error& e) {
+  return dynamic_cast<const ContextLengthError*>(&e) ? "context_length_exceeded" : "";
+}
+
 std::string client_reason(const std::string& finish) {
   return finish == "cancelled" ? "stop" : finish;
 }
@@ -152,7 +156,7 @@ void Api::chat(const HttpRequest& request, Responder& out) {
       done = backend_.complete_chat(parsed.messages, parsed.params,
                                     [&](std::string_view) { return !stopping_.load(); });
   } catch (const Error& e) {
-    ApiError error(400, e.what(), "messages");
+    ApiError error(400, e.what(), "messages", error_code(e));
     if (!events.started()) throw error;
     events.write(error.to_json());
     return events.finish();
@@ -183,7 +187,7 @@ void Api::text(const HttpRequest& request, Responder& out) {
       done = backend_.complete_text(parsed.prompt, parsed.params,
                                     [&](std::string_view) { return !stopping_.load(); });
   } catch (const Error& e) {
-    ApiError error(400, e.what(), "prompt");
+    ApiError error(400, e.what(), "prompt", error_code(e));
     if (!events.started()) throw error;
     events.write(error.to_json());
     return events.finish();

@@ -5,6 +5,7 @@
 // engine (one that runs tool calls inside the turn) replaces ModelBackend in one place.
 
 #include <forge/chat.h>
+#include <forge/error.h>
 
 #include <cstdint>
 #include <functional>
@@ -36,11 +37,19 @@ struct Completion {
 // server is shutting down).
 using DeltaCallback = std::function<bool(std::string_view text)>;
 
+// A prompt that leaves no room in the model's context; the API answers it with OpenAI's code
+// context_length_exceeded.
+class ContextLengthError : public Error {
+ public:
+  using Error::Error;
+};
+
 class ChatBackend {
  public:
   virtual ~ChatBackend() = default;
   virtual std::string model_name() const = 0;
-  // Throw forge::Error for a request the model cannot take (a prompt longer than its context).
+  // Throw ContextLengthError for a prompt too long for the model, forge::Error for any other
+  // request it cannot take (a conversation the chat template cannot render).
   virtual Completion complete_chat(const std::vector<ChatMessage>& messages,
                                    const GenerationParams& params,
                                    const DeltaCallback& on_delta) = 0;

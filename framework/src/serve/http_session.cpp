@@ -44,8 +44,10 @@ class SocketResponder : public Responder {
     response.set(http::field::server, "forge");
     response.set(http::field::content_type, "text/event-stream");
     response.set(http::field::cache_control, "no-cache");
+    // HTTP/1.0 has no chunks: the stream's end is the connection's.
+    if (version_ < 11) keep_alive_ = false;
     response.keep_alive(keep_alive_);
-    response.chunked(true);
+    response.chunked(version_ >= 11);
     http::response_serializer<http::empty_body> serializer{response};
     beast::error_code ec;
     http::write_header(socket_, serializer, ec);
@@ -55,8 +57,11 @@ class SocketResponder : public Responder {
   bool write_chunk(std::string_view data) override {
     if (!alive_) return false;
     beast::error_code ec;
-    boost::asio::write(socket_, http::make_chunk(boost::asio::buffer(data.data(), data.size())),
-                       ec);
+    auto bytes = boost::asio::buffer(data.data(), data.size());
+    if (version_ >= 11)
+      boost::asio::write(socket_, http::make_chunk(bytes), ec);
+    else
+      boost::asio::write(socket_, bytes, ec);
     bytes_ += data.size();
     return ok(ec);
   }
@@ -64,7 +69,7 @@ class SocketResponder : public Responder {
   void end_stream() override {
     if (!alive_) return;
     beast::error_code ec;
-    boost::asio::write(socket_, http::make_chunk_last(), ec);
+    if (version_ >= 11) boost::asio::write(socket_, http::make_chunk_last(), ec);
     ok(ec);
     ended_ = true;
   }

@@ -63,8 +63,9 @@ Completion ModelBackend::run(std::vector<TokenId> prompt, bool chat, const Gener
   const Tokenizer& tokenizer = *loaded_.tokenizer;
   const std::int64_t context = loaded_.model->shape().context;
   if (static_cast<std::int64_t>(prompt.size()) >= context)
-    throw Error(cat("the prompt has ", prompt.size(), " tokens, which leaves no room in the ",
-                    "model's context of ", context, " tokens; shorten the conversation"));
+    throw ContextLengthError(cat("the prompt has ", prompt.size(),
+                                 " tokens, which leaves no room in the ", "model's context of ",
+                                 context, " tokens; shorten the conversation"));
   std::set<TokenId> special;
   for (const auto& [name, id] : tokenizer.special_tokens()) special.insert(id);
 
