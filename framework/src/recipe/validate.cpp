@@ -92,7 +92,7 @@ class Validator {
                          cat("expected a list of ", kind_name(param.plugin_kind),
                              " plugin sections, found ", node.describe()));
         for (std::size_t i = 0; i < node.items().size(); ++i)
-          plugin(node.items()[i], param.plugin_kind, item_path(path, i));
+          plugin(node.items()[i], param.plugin_kind, item_path(path, i), param.fields.get());
         return;
       case ParamType::any:
         return;

@@ -1,5 +1,6 @@
 #include "stages/data/data_stage.h"
 #include "stages/pretrain/pretrain_stage.h"
+#include "stages/sft/sft_stage.h"
 #include "stages/stage.h"
 #include "stages/tokenize/tokenize_stage.h"
 #include "stages/tokenizer/tokenizer_stage.h"
@@ -14,7 +15,8 @@ std::vector<const Stage*> all_stages() {
   static const TokenizeStage tokenize;
   static const PretrainStage pretrain;
   static const TokenizerStage tokenizer;
-  return {&data, &tokenizer, &tokenize, &pretrain};
+  static const SftStage sft;
+  return {&data, &tokenizer, &tokenize, &pretrain, &sft};
 }
 
 const Stage* find_stage(const std::string& name) {

@@ -20,7 +20,7 @@ std::string string_attribute(const CheckpointReader& reader, const std::string& 
 }  // namespace
 
 std::unique_ptr<Plugin> make_plugin_from(Node section, PluginKind kind, const std::string& key,
-                                         Registry& plugins) {
+                                         const Registry& plugins) {
   Node root = Node::map();
   root.set(key, std::move(section));
   validate(root, Schema{param::plugin(key, kind).required()}, plugins);
@@ -30,6 +30,11 @@ std::unique_ptr<Plugin> make_plugin_from(Node section, PluginKind kind, const st
 
 LoadedModel load_model(const std::filesystem::path& checkpoint, Registry& plugins, Device device) {
   plugins.load_defaults();
+  return load_model(checkpoint, static_cast<const Registry&>(plugins), device);
+}
+
+LoadedModel load_model(const std::filesystem::path& checkpoint, const Registry& plugins,
+                       Device device) {
   LoadedModel loaded;
   std::string recipe_text, tokenizer_plugin, serialized;
   {
@@ -40,6 +45,7 @@ LoadedModel load_model(const std::filesystem::path& checkpoint, Registry& plugin
   }
   const std::string where = checkpoint.string() + ":/meta/recipe";
   loaded.recipe = parse_yaml(recipe_text, where);
+  loaded.tokenizer_plugin = tokenizer_plugin;
   const Node* model_section = loaded.recipe.find("model");
   if (!model_section || !model_section->is_map())
     throw Error(cat("checkpoint '", checkpoint.string(), "' has a recipe without a model section"));
@@ -49,6 +55,7 @@ LoadedModel load_model(const std::filesystem::path& checkpoint, Registry& plugin
   loaded.tokenizer.reset(static_cast<Tokenizer*>(
       make_plugin_from(std::move(tokenizer), PluginKind::tokenizer, "tokenizer", plugins)
           .release()));
+  if (const Node* name = model_section->find("plugin")) loaded.architecture = name->text();
   auto architecture = std::unique_ptr<Architecture>(static_cast<Architecture*>(
       make_plugin_from(*model_section, PluginKind::architecture, "model", plugins).release()));
   ModelRequest request;

@@ -19,15 +19,19 @@ struct LoadedModel {
   std::unique_ptr<Tokenizer> tokenizer;
   std::unique_ptr<Model> model;
   Node recipe;  // the resolved recipe the checkpoint was trained with
+  std::string tokenizer_plugin, architecture;  // the plugins' names
   TrainPosition position;
 };
 
 FORGE_API LoadedModel load_model(const std::filesystem::path& checkpoint, Registry& plugins,
                                  Device device);
+// The same with a registry whose plugins are loaded already (a stage's).
+FORGE_API LoadedModel load_model(const std::filesystem::path& checkpoint, const Registry& plugins,
+                                 Device device);
 
 // Validates a plugin section `{plugin: NAME, ...}` given as a Node, as the recipe key `key`
 // would be, and makes the plugin.
 FORGE_API std::unique_ptr<Plugin> make_plugin_from(Node section, PluginKind kind,
-                                                   const std::string& key, Registry& plugins);
+                                                   const std::string& key, const Registry& plugins);
 
 }  // namespace forge

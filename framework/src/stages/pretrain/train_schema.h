@@ -1,0 +1,32 @@
+#pragma once
+
+// Recipe sections that every training stage shares: train, eval, sample and checkpoint.
+
+#include <forge/config.h>
+#include <forge/plugin_kind.h>
+#include <forge/schema.h>
+
+#include "plugin/registry.h"
+#include "stages/pretrain/train_setup.h"
+
+#include <string>
+#include <vector>
+
+namespace forge {
+
+// loss, optimizer, schedule, train, eval, sample and checkpoint.
+std::vector<Param> training_params();
+Schema train_schema();
+Schema eval_schema();
+Schema sample_keys();  // beside the sampler plugin's own keys
+Schema checkpoint_schema();
+
+// "kind/name version" of the plugin a section names, for checkpoints' metadata.
+std::string plugin_label(const Registry& plugins, PluginKind kind, const Config& section);
+
+// The common keys read into `setup` (model and tokenizer already set): steps, batch shape,
+// optimizer, schedule, eval, checkpoint; and the sampler when the recipe asks for samples.
+void read_training_keys(const Config& recipe, const Registry& plugins, TrainSetup& setup,
+                        std::vector<std::string>& labels);
+
+}  // namespace forge

@@ -1,0 +1,110 @@
+// The sft stage end to end through the `forge` executable: a tiny pretrained checkpoint
+// fine-tuned on conversations, masked validation loss, chat samples, a checkpoint that
+// rebuilds alone, and located errors.
+#include "support/test_support.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+namespace forge {
+namespace {
+
+namespace fs = std::filesystem;
+using test::run_forge;
+
+// A few pretraining steps on licence texts with byte tokens and the chat markers.
+fs::path pretrain(const fs::path& dir, const std::string& specials) {
+  test::write_text(
+      dir / "pre.yaml",
+      "stage: pretrain\nname: pre\n"
+      "tokenizer: {plugin: bytes, special_tokens: [" +
+          specials +
+          "]}\n"
+          "data:\n  train: {plugin: text, paths: ['/usr/share/common-licenses/[A-F]*']}\n"
+          "model: {plugin: gpt2, n_layer: 2, n_head: 2, d_model: 32, context: 64}\n"
+          "train: {steps: 5, micro_batch: 4}\n");
+  auto result =
+      run_forge({"run", (dir / "pre.yaml").string(), "--run-dir", (dir / "pre").string()}, dir);
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  return dir / "pre" / "checkpoints" / "step-00000005.h5";
+}
+
+// "What is N plus one?" -> "N plus one is M." for N in [from, to).
+void write_pairs(const fs::path& file, int from, int to) {
+  std::string lines;
+  for (int n = from; n < to; ++n)
+    lines += "{\"messages\": [{\"role\": \"user\", \"content\": \"What is " + std::to_string(n) +
+             " plus one?\"}, {\"role\": \"assistant\", \"content\": \"" + std::to_string(n) +
+             " plus one is " + std::to_string(n + 1) + ".\"}]}\n";
+  test::write_text(file, lines);
+}
+
+fs::path sft_recipe(const fs::path& dir, const fs::path& init) {
+  write_pairs(dir / "train.jsonl", 0, 60);
+  write_pairs(dir / "val.jsonl", 60, 70);
+  test::write_text(dir / "sft.yaml",
+                   "stage: sft\nname: sft\ninit: " + init.string() +
+                       "\n"
+                       "data:\n"
+                       "  train: [{plugin: conversations, paths: [train.jsonl]}]\n"
+                       "  val: [{plugin: conversations, paths: [val.jsonl]}]\n"
+                       "optimizer: {lr: 3.0e-3}\n"
+                       "schedule: {warmup_steps: 5}\n"
+                       "train: {steps: 60, micro_batch: 4}\n"
+                       "eval: {every: 30, batches: 2}\n"
+                       "sample: {plugin: greedy, every: 60, prompt: 'What is 3 plus one?', "
+                       "max_tokens: 24}\n");
+  return dir / "sft.yaml";
+}
+
+std::vector<nlohmann::json> read_jsonl(const fs::path& file) {
+  std::vector<nlohmann::json> records;
+  std::ifstream in(file);
+  for (std::string line; std::getline(in, line);) records.push_back(nlohmann::json::parse(line));
+  return records;
+}
+
+TEST(SftStage, FineTunesACheckpointOnConversations) {
+  auto dir = test::temp_dir("sft-run");
+  fs::path init = pretrain(dir, "'<|endoftext|>', '<|im_start|>', '<|im_sep|>', '<|im_end|>'");
+  ASSERT_TRUE(fs::exists(init));
+  auto run = dir / "run";
+  auto result = run_forge({"run", sft_recipe(dir, init).string(), "--run-dir", run.string()}, dir);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("data.train[0] (conversations): 60 conversations"),
+            std::string::npos)
+      << result.output;
+  auto metrics = read_jsonl(run / "metrics.jsonl");
+  ASSERT_EQ(metrics.back()["step"], 60);
+  // The assistant's replies are a pattern: the masked validation loss must fall a lot.
+  EXPECT_LT(metrics.back()["val_loss"].get<double>(), metrics[29]["val_loss"].get<double>());
+  EXPECT_LT(metrics.back()["loss"].get<double>(), metrics.front()["loss"].get<double>() - 1.0);
+  auto samples = read_jsonl(run / "samples.jsonl");
+  ASSERT_EQ(samples.size(), 1u);
+  EXPECT_EQ(samples[0]["prompt"], "What is 3 plus one?");
+  // A fine-tuned checkpoint rebuilds from the file alone.
+  auto sampled = run_forge({"sample", (run / "checkpoints" / "step-00000060.h5").string(),
+                            "--prompt", "x", "--max-tokens", "4"},
+                           dir);
+  EXPECT_EQ(sampled.exit_code, 0) << sampled.output;
+}
+
+TEST(SftStage, RefusesATokenizerWithoutTheChatMarkersAndAMissingCheckpoint) {
+  auto dir = test::temp_dir("sft-errors");
+  fs::path init = pretrain(dir, "'<|endoftext|>'");
+  auto recipe = sft_recipe(dir, init);
+  auto result = run_forge({"run", recipe.string(), "--run-dir", (dir / "run").string()}, dir);
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_NE(result.output.find("has no special token '<|im_start|>'"), std::string::npos)
+      << result.output;
+  auto missing = run_forge({"run", recipe.string(), "init=nowhere.h5"}, dir);
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.output.find("init"), std::string::npos) << missing.output;
+  EXPECT_NE(missing.output.find("nowhere.h5"), std::string::npos) << missing.output;
+}
+
+}  // namespace
+}  // namespace forge
