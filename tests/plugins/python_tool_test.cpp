@@ -7,6 +7,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <fstream>
+
+#include <unistd.h>
 
 namespace forge {
 namespace {
@@ -87,20 +90,45 @@ TEST_F(PythonTool, CannotLiftItsOwnLimits) {
   EXPECT_EQ(result.output, "refused\n") << tool_result_text(result);
 }
 
+// Alive, as opposed to gone or a zombie waiting to be reaped.
+bool running(int pid) {
+  std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
+  std::string pid_field, name, state;
+  return static_cast<bool>(stat >> pid_field >> name >> state) && state != "Z" && state != "X";
+}
+
 TEST_F(PythonTool, StopsAtTheWallClockLimitWithProcessesItStarted) {
   const auto start = std::chrono::steady_clock::now();
   ToolResult result =
       run("import subprocess, time\n"
-          "subprocess.Popen(['sleep', '60'])\n"
-          "print('waiting', flush=True)\n"
+          "child = subprocess.Popen(['sleep', '60'])\n"
+          "print('waiting', child.pid, flush=True)\n"
           "time.sleep(60)\n",
           ToolLimits{1, 4000});
   const double took =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   EXPECT_TRUE(result.failed);
   EXPECT_EQ(result.message, "stopped: the code ran past its 1 s wall-clock limit");
-  EXPECT_EQ(result.output, "waiting\n") << "output written before the limit comes back";
+  ASSERT_EQ(result.output.rfind("waiting ", 0), 0u) << "output written before the limit comes back";
   EXPECT_LT(took, 5.0);
+  const int pid = std::stoi(result.output.substr(8));
+  for (int i = 0; i < 100 && running(pid); ++i) usleep(10000);
+  EXPECT_FALSE(running(pid)) << "the process the code started outlived the limit";
+}
+
+TEST_F(PythonTool, CannotLeaveItsProcessGroupOrSignalEveryone) {
+  // Signal 0 only checks permission, so kill(-1, 0) is harmless even if it were allowed.
+  ToolResult result =
+      run("import os\n"
+          "for name, call in [('setsid', os.setsid), ('setpgid', lambda: os.setpgid(0, 0)),\n"
+          "                   ('kill', lambda: os.kill(-1, 0))]:\n"
+          "    try:\n"
+          "        call()\n"
+          "        print(name, 'allowed')\n"
+          "    except PermissionError:\n"
+          "        print(name, 'refused')\n");
+  EXPECT_EQ(result.output, "setsid refused\nsetpgid refused\nkill refused\n")
+      << tool_result_text(result);
 }
 
 TEST_F(PythonTool, StopsAtTheCpuTimeLimit) {
