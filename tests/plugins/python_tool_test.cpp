@@ -22,7 +22,7 @@ class PythonTool : public ::testing::Test {
     // Only a kernel without seccomp filters or Landlock skips; any other failure fails.
     if (probe.message.find("the sandbox is unavailable") != std::string::npos)
       GTEST_SKIP() << probe.message;
-    ASSERT_EQ(probe.output, "ready\n") << tool_result_text(probe);
+    ASSERT_EQ(probe.output, "ready") << tool_result_text(probe);
   }
   ToolResult run(const std::string& code, ToolLimits limits = {}) {
     return tool_->run(code, limits);
@@ -30,10 +30,10 @@ class PythonTool : public ::testing::Test {
   std::unique_ptr<Tool> tool_;
 };
 
-TEST_F(PythonTool, RunsCodeAndReturnsItsOutput) {
+TEST_F(PythonTool, RunsCodeAndReturnsItsOutputWithoutTheFinalNewline) {
   ToolResult result = run("import sys\nprint(sum(range(10)))\nprint('err', file=sys.stderr)");
   EXPECT_FALSE(result.failed) << result.message;
-  EXPECT_EQ(result.output, "45\nerr\n");
+  EXPECT_EQ(result.output, "45\nerr");
 }
 
 TEST_F(PythonTool, AnExceptionFailsWithItsTraceback) {
@@ -56,7 +56,7 @@ TEST_F(PythonTool, CannotOpenASocket) {
           "    print('opened')\n"
           "except PermissionError:\n"
           "    print('refused')\n");
-  EXPECT_EQ(result.output, "refused 13\nrefused\n") << tool_result_text(result);
+  EXPECT_EQ(result.output, "refused 13\nrefused") << tool_result_text(result);
 }
 
 TEST_F(PythonTool, WritesOnlyInsideItsOwnFolder) {
@@ -75,7 +75,7 @@ TEST_F(PythonTool, WritesOnlyInsideItsOwnFolder) {
           "    except PermissionError:\n"
           "        print('refused')\n"
           "print(len(open('/etc/passwd').read()) > 0)\n");
-  EXPECT_EQ(result.output, "kept True\nrefused\nrefused\nTrue\n") << tool_result_text(result);
+  EXPECT_EQ(result.output, "kept True\nrefused\nrefused\nTrue") << tool_result_text(result);
   EXPECT_FALSE(std::filesystem::exists(outside / "escaped.txt"));
 }
 
@@ -87,7 +87,7 @@ TEST_F(PythonTool, CannotLiftItsOwnLimits) {
           "    print('lifted')\n"
           "except (ValueError, PermissionError, OSError):\n"
           "    print('refused')\n");
-  EXPECT_EQ(result.output, "refused\n") << tool_result_text(result);
+  EXPECT_EQ(result.output, "refused") << tool_result_text(result);
 }
 
 // Alive, as opposed to gone or a zombie waiting to be reaped.
@@ -127,7 +127,7 @@ TEST_F(PythonTool, CannotLeaveItsProcessGroupOrSignalEveryone) {
           "        print(name, 'allowed')\n"
           "    except PermissionError:\n"
           "        print(name, 'refused')\n");
-  EXPECT_EQ(result.output, "setsid refused\nsetpgid refused\nkill refused\n")
+  EXPECT_EQ(result.output, "setsid refused\nsetpgid refused\nkill refused")
       << tool_result_text(result);
 }
 

@@ -118,6 +118,8 @@ class PythonTool : public Tool {
                "\n[output truncated: " + std::to_string(outcome.output_seen - cut) +
                " more characters]";
     }
+    // print()'s final newline is not part of the result the model reads.
+    while (!output.empty() && output.back() == '\n') output.pop_back();
     std::string message = judge(outcome, bounds);
     return {output, !message.empty(), message};
   }
