@@ -20,7 +20,7 @@ main(() => withServer(async (server) => {
   assert.equal(chat.object, "chat.completion");
   assert.equal(chat.choices[0].message.role, "assistant");
   assert.equal(typeof chat.choices[0].message.content, "string");
-  assert.ok(["stop", "length"].includes(chat.choices[0].finish_reason));
+  assert.ok(["stop", "length", "tool_calls"].includes(chat.choices[0].finish_reason));
   assert.ok(chat.usage.prompt_tokens > 10, JSON.stringify(chat.usage));
   assert.ok(chat.usage.completion_tokens >= 1 && chat.usage.completion_tokens <= 12);
 

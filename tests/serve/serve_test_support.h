@@ -28,15 +28,29 @@ class FakeBackend : public ChatBackend {
   std::vector<std::string> pieces{"Hel", "lo", " there"};
   bool endless = false;  // repeats pieces until the callback says stop
   bool hold = false;
+  bool with_tool = false;  // chat replies are a turn in which a tool ran
 
   std::string model_name() const override { return "fake-model"; }
   Completion complete_chat(const std::vector<ChatMessage>& messages, const GenerationParams& p,
-                           const DeltaCallback& on_delta) override {
+                           const DeltaCallback& on_delta,
+                           const TurnStepCallback& on_step) override {
     {
       std::lock_guard lock(mutex_);
       last_messages = messages;
     }
-    return play(p, on_delta);
+    if (!with_tool) return play(p, on_delta);
+    // A turn in which a tool ran: text, the call, its output, more text.
+    Completion c;
+    c.finish_reason = "stop";
+    on_delta("Let me add.");
+    on_step({"assistant", "", {{"calculator", "2+2"}}});
+    on_step({"tool", "4", {}});
+    on_delta("It is 4.");
+    c.text = "Let me add.It is 4.";
+    c.turn = {{"assistant", "Let me add.", {{"calculator", "2+2"}}},
+              {"tool", "4", {}},
+              {"assistant", "It is 4.", {}}};
+    return c;
   }
   Completion complete_text(const std::string& prompt, const GenerationParams& p,
                            const DeltaCallback& on_delta) override {

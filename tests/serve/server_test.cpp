@@ -72,6 +72,38 @@ TEST(Server, StreamsAChatAsChunksEndingWithDone) {
   EXPECT_EQ(json::parse(data[5])["usage"]["completion_tokens"], 3);
 }
 
+TEST(Server, ATurnWithToolsStreamsItsStepsAndReturnsItsMessages) {
+  FakeBackend backend;
+  backend.with_tool = true;
+  RunningServer server(backend);
+  auto whole = http_request(server.port(), "POST", "/v1/chat/completions", kChat);
+  ASSERT_EQ(whole.status, 200) << whole.body;
+  json message = whole.json()["choices"][0]["message"];
+  EXPECT_EQ(message["content"], "Let me add.It is 4.");
+  EXPECT_FALSE(message.contains("tool_calls"));  // the call ran on the server
+  ASSERT_EQ(message["forge_turn"].size(), 3u);
+  EXPECT_EQ(message["forge_turn"][0]["tool_calls"][0]["function"]["name"], "calculator");
+  EXPECT_EQ(message["forge_turn"][1], json::parse(R"({"role": "tool", "content": "4"})"));
+  // The turn reads back as messages the server takes in the next request.
+  const std::vector<ChatMessage> turn = {{"assistant", "Let me add.", {{"calculator", "2+2"}}},
+                                         {"tool", "4", {}},
+                                         {"assistant", "It is 4.", {}}};
+  EXPECT_EQ(chat_from_json(message["forge_turn"]), turn);
+
+  auto streamed = http_request(server.port(), "POST", "/v1/chat/completions",
+                               R"({"messages": [{"role": "user", "content": "Hi"}],
+                                   "stream": true})");
+  std::vector<std::string> data = sse_data(streamed.body);
+  ASSERT_EQ(data.size(), 7u) << streamed.body;  // role, text, call, output, text, finish, [DONE]
+  EXPECT_EQ(json::parse(data[1])["choices"][0]["delta"]["content"], "Let me add.");
+  json call = json::parse(data[2])["choices"][0]["delta"]["forge_step"];
+  EXPECT_EQ(call["role"], "assistant");
+  EXPECT_EQ(call["tool_calls"][0]["function"]["arguments"], "2+2");
+  json output = json::parse(data[3])["choices"][0]["delta"]["forge_step"];
+  EXPECT_EQ(output, json::parse(R"({"role": "tool", "content": "4"})"));
+  EXPECT_EQ(json::parse(data[4])["choices"][0]["delta"]["content"], "It is 4.");
+}
+
 TEST(Server, AnswersCompletionsWholeAndStreamed) {
   FakeBackend backend;
   RunningServer server(backend);

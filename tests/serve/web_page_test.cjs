@@ -59,6 +59,42 @@ main(() => withServer(async (server) => {
     assert.deepEqual(chats[1].messages.map((m) => m.role), ["user", "assistant", "user"]);
     assert.equal(chats[1].messages[1].content, reply);
     assert.equal(chats[1].stream, true);
+    // A reply in which a tool ran on the server (forge serve --tool): the call and its output
+    // show inside the reply, and the next request carries the turn's messages. The tiny model
+    // calls no tools, so this one reply is a recorded stream.
+    const chunk = (delta, finish = null) => "data: " + JSON.stringify({
+      id: "chatcmpl-recorded", object: "chat.completion.chunk", created: 1, model: "tiny-chat",
+      choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    }) + "\n\n";
+    const call = { type: "function", function: { name: "calculator", arguments: "2+2" } };
+    const recorded = chunk({ role: "assistant", content: "" }) + chunk({ content: "Let me add." }) +
+        chunk({ forge_step: { role: "assistant", content: "", tool_calls: [call] } }) +
+        chunk({ forge_step: { role: "tool", content: "4" } }) + chunk({ content: "It is 4." }) +
+        chunk({}, "stop") + "data: [DONE]\n\n";
+    await page.click("#reset");
+    await page.route("**/v1/chat/completions", (route) => route.fulfill({
+      status: 200, contentType: "text/event-stream", body: recorded,
+    }), { times: 1 });
+    const done = () => document.getElementById("status").textContent.startsWith("done");
+    await page.fill("#input", "What is 2+2?");
+    await page.press("#input", "Enter");
+    await page.waitForFunction(done, null, { timeout: 60000 });
+    assert.equal(await page.textContent(".message.assistant .tool-call"), "calculator 2+2");
+    assert.equal(await page.textContent(".message.assistant .tool-output"), "4");
+    assert.equal(await page.textContent(".message.assistant .content.more"), "It is 4.");
+    await page.fill("#input", "Thanks");
+    await page.press("#input", "Enter");
+    await page.waitForFunction(done, null, { timeout: 60000 });
+    assert.equal(chats.length, 4);
+    assert.deepEqual(chats[3].messages.map((m) => m.role),
+                     ["user", "assistant", "tool", "assistant", "user"]);
+    assert.equal(chats[3].messages[1].content, "Let me add.");
+    assert.deepEqual(chats[3].messages[1].tool_calls, [call]);
+    assert.equal(chats[3].messages[2].content, "4");
+    // The server took the turn (its template renders it) and answered.
+    assert.equal(await page.locator(".message.assistant.error").count(), 0);
+    assert.equal(await page.locator(".message.assistant").count(), 2);
+
     // Everything the page loaded came from the server itself.
     for (const url of requests) {
       assert.ok(url.startsWith(server.url) || url.startsWith("data:"), url);

@@ -148,13 +148,19 @@ void Api::chat(const HttpRequest& request, Responder& out) {
   EventStream events(out, stopping_, chat_chunk_json(id, {{"role", "assistant"}, {"content", ""}}));
   try {
     if (parsed.stream)
-      done = backend_.complete_chat(parsed.messages, parsed.params, [&](std::string_view t) {
-        if (t.empty()) return !stopping_.load();
-        return events.write(chat_chunk_json(id, {{"content", std::string(t)}}));
-      });
+      done = backend_.complete_chat(
+          parsed.messages, parsed.params,
+          [&](std::string_view t) {
+            if (t.empty()) return !stopping_.load();
+            return events.write(chat_chunk_json(id, {{"content", std::string(t)}}));
+          },
+          [&](const ChatMessage& step) {
+            return events.write(chat_chunk_json(id, turn_step_delta(step)));
+          });
     else
-      done = backend_.complete_chat(parsed.messages, parsed.params,
-                                    [&](std::string_view) { return !stopping_.load(); });
+      done = backend_.complete_chat(
+          parsed.messages, parsed.params, [&](std::string_view) { return !stopping_.load(); },
+          [&](const ChatMessage&) { return !stopping_.load(); });
   } catch (const Error& e) {
     ApiError error(400, e.what(), "messages", error_code(e));
     if (!events.started()) throw error;

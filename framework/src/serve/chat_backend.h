@@ -26,8 +26,11 @@ struct GenerationParams {
 
 struct Completion {
   std::string text;                  // what was streamed, whole
-  std::vector<ToolCall> tool_calls;  // chat only: the calls the reply made
-  std::string finish_reason;         // stop, length
+  std::vector<ToolCall> tool_calls;  // chat only: calls the reply made for the client to run
+  // Chat only, when tools ran inside the reply: the turn as messages (assistant with
+  // tool_calls, tool, assistant, ...), which a client sends back to continue the conversation.
+  std::vector<ChatMessage> turn;
+  std::string finish_reason;  // stop, length
   std::int64_t prompt_tokens = 0;
   std::int64_t completion_tokens = 0;
 };
@@ -36,6 +39,10 @@ struct Completion {
 // (so that it is asked often); returning false stops generation (the client went away or the
 // server is shutting down).
 using DeltaCallback = std::function<bool(std::string_view text)>;
+
+// Receives each step of a turn with tools as it happens: an assistant message holding the
+// call the model made, then a tool message with what the tool returned. Returning false stops.
+using TurnStepCallback = std::function<bool(const ChatMessage& step)>;
 
 // A prompt that leaves no room in the model's context; the API answers it with OpenAI's code
 // context_length_exceeded.
@@ -51,8 +58,8 @@ class ChatBackend {
   // Throw ContextLengthError for a prompt too long for the model, forge::Error for any other
   // request it cannot take (a conversation the chat template cannot render).
   virtual Completion complete_chat(const std::vector<ChatMessage>& messages,
-                                   const GenerationParams& params,
-                                   const DeltaCallback& on_delta) = 0;
+                                   const GenerationParams& params, const DeltaCallback& on_delta,
+                                   const TurnStepCallback& on_step) = 0;
   virtual Completion complete_text(const std::string& prompt, const GenerationParams& params,
                                    const DeltaCallback& on_delta) = 0;
 };

@@ -11,31 +11,39 @@
 #include <set>
 
 namespace forge::serve {
-namespace {
 
-// Thrown from the token callback to end generation early; never leaves this file.
-struct StopGenerating {};
-
-std::unique_ptr<Sampler> make_sampler(const GenerationParams& params, Registry& plugins) {
+std::unique_ptr<Sampler> ModelBackend::sampler_for(const GenerationParams& params) {
   Node section = Node::map();
   section.set("plugin", Node::scalar("temperature", true));
   section.set("temperature", Node::scalar(std::to_string(params.temperature), false));
   section.set("top_p", Node::scalar(std::to_string(params.top_p), false));
   return std::unique_ptr<Sampler>(static_cast<Sampler*>(
-      make_plugin_from(std::move(section), PluginKind::sampler, "sampler", plugins).release()));
+      make_plugin_from(std::move(section), PluginKind::sampler, "sampler", plugins_).release()));
 }
 
-std::uint64_t fresh_seed() {
+std::uint64_t ModelBackend::seed_for(const GenerationParams& params) {
   static std::mutex mutex;
   static std::mt19937_64 engine{std::random_device{}()};
+  if (params.seed) return *params.seed;
   std::lock_guard lock(mutex);
   return engine();
 }
 
-}  // namespace
+void ModelBackend::check_context(std::size_t prompt_tokens) const {
+  const std::int64_t context = loaded_.model->shape().context;
+  if (static_cast<std::int64_t>(prompt_tokens) >= context)
+    throw ContextLengthError(cat("the prompt has ", prompt_tokens, " tokens, which leaves no room ",
+                                 "in the model's context of ", context,
+                                 " tokens; shorten the conversation"));
+}
 
-ModelBackend::ModelBackend(LoadedModel loaded, std::string model_name, Registry& plugins)
-    : loaded_(std::move(loaded)), name_(std::move(model_name)), plugins_(plugins) {
+ModelBackend::ModelBackend(LoadedModel loaded, std::string model_name, Registry& plugins,
+                           ToolSet tools, TurnLimits limits)
+    : loaded_(std::move(loaded)),
+      name_(std::move(model_name)),
+      plugins_(plugins),
+      tools_(std::move(tools)),
+      limits_(limits) {
   const Tokenizer& tokenizer = *loaded_.tokenizer;
   const ChatTemplate chat;
   im_end_ = tokenizer.special_token(chat.end);
@@ -45,9 +53,12 @@ ModelBackend::ModelBackend(LoadedModel loaded, std::string model_name, Registry&
 
 Completion ModelBackend::complete_chat(const std::vector<ChatMessage>& messages,
                                        const GenerationParams& params,
-                                       const DeltaCallback& on_delta) {
+                                       const DeltaCallback& on_delta,
+                                       const TurnStepCallback& on_step) {
   // Throws forge::Error for a tokenizer without the chat markers or a misplaced tool message.
   RenderedChat rendered = render_chat(*loaded_.tokenizer, messages, {}, true);
+  if (!tools_.tools().empty())
+    return run_turn(messages, rendered.ids.size(), params, on_delta, on_step);
   return run(std::move(rendered.ids), true, params, on_delta);
 }
 
@@ -61,18 +72,14 @@ Completion ModelBackend::complete_text(const std::string& prompt, const Generati
 Completion ModelBackend::run(std::vector<TokenId> prompt, bool chat, const GenerationParams& params,
                              const DeltaCallback& on_delta) {
   const Tokenizer& tokenizer = *loaded_.tokenizer;
-  const std::int64_t context = loaded_.model->shape().context;
-  if (static_cast<std::int64_t>(prompt.size()) >= context)
-    throw ContextLengthError(cat("the prompt has ", prompt.size(),
-                                 " tokens, which leaves no room in the ", "model's context of ",
-                                 context, " tokens; shorten the conversation"));
+  check_context(prompt.size());
   std::set<TokenId> special;
   for (const auto& [name, id] : tokenizer.special_tokens()) special.insert(id);
 
   GenerationRequest request;
   request.prompts = {prompt};
   request.max_tokens = params.max_tokens;
-  request.seed = params.seed ? *params.seed : fresh_seed();
+  request.seed = seed_for(params);
   request.stop_tokens = {tokenizer.end_of_text()};
   if (chat && im_end_) request.stop_tokens.push_back(*im_end_);
   if (chat && tool_end_) request.stop_tokens.push_back(*tool_end_);
@@ -90,7 +97,7 @@ Completion ModelBackend::run(std::vector<TokenId> prompt, bool chat, const Gener
     }
   };
   std::lock_guard lock(model_mutex_);
-  auto sampler = make_sampler(params, plugins_);
+  auto sampler = sampler_for(params);
   std::string finish = "length";
   try {
     auto rows = generate(*loaded_.model, *sampler, request, [&](std::size_t, TokenId id) {
@@ -99,7 +106,8 @@ Completion ModelBackend::run(std::vector<TokenId> prompt, bool chat, const Gener
         in_tool = true;
       } else if (chat && tool_end_ && id == *tool_end_ && in_tool) {
         in_tool = false;
-        const std::string text = take_utf8(tool_text, true, tool_text);
+        std::string unfinished;
+        const std::string text = take_utf8(tool_text, true, unfinished);
         const std::size_t space = text.find(' ');
         out.tool_calls.push_back(
             {text.substr(0, space), space == std::string::npos ? "" : text.substr(space + 1)});

@@ -36,6 +36,8 @@ json usage_json(const Completion& c) {
 json chat_completion_json(const ResponseId& id, const Completion& c) {
   json message = {{"role", "assistant"}, {"content", c.text}};
   if (!c.tool_calls.empty()) message["tool_calls"] = tool_calls_json(c.tool_calls, false);
+  // Tools that ran on the server: the whole turn, for the client to send back.
+  if (!c.turn.empty()) message["forge_turn"] = chat_to_json(c.turn);
   json out = head(id, "chat.completion");
   out["choices"] = json::array({{{"index", 0},
                                  {"message", std::move(message)},
@@ -75,6 +77,8 @@ json chat_chunk_json(const ResponseId& id, json delta, const std::string& finish
 json tool_calls_delta(const std::vector<ToolCall>& calls) {
   return {{"tool_calls", tool_calls_json(calls, true)}};
 }
+
+json turn_step_delta(const ChatMessage& step) { return {{"forge_step", chat_to_json({step})[0]}}; }
 
 json text_chunk_json(const ResponseId& id, const std::string& text,
                      const std::string& finish_reason) {

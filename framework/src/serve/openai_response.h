@@ -29,6 +29,10 @@ nlohmann::json models_json(const std::string& model, std::int64_t created);
 nlohmann::json chat_chunk_json(const ResponseId& id, nlohmann::json delta,
                                const std::string& finish_reason = "");
 nlohmann::json tool_calls_delta(const std::vector<ToolCall>& calls);
+// A step of a turn with tools that ran on the server, as a delta of its own:
+// {"forge_step": {"role": "assistant", "tool_calls": [...]}} or {"forge_step": {"role": "tool",
+// "content": ...}}. OpenAI's clients pass the unknown field through.
+nlohmann::json turn_step_delta(const ChatMessage& step);
 nlohmann::json text_chunk_json(const ResponseId& id, const std::string& text,
                                const std::string& finish_reason = "");
 nlohmann::json usage_chunk_json(const ResponseId& id, const Completion& completion,

@@ -36,6 +36,9 @@ const std::string& web_page() {
   .tool { align-self: flex-start; background: var(--tool); font-family: ui-monospace, monospace; }
   .tool-call { display: block; margin-top: .4em; padding: .3em .5em; background: var(--tool);
                border-radius: .3em; font-family: ui-monospace, monospace; }
+  .tool-output { display: block; margin: .3em 0; padding: .3em .5em; border-left: 3px solid var(--line);
+                 font-family: ui-monospace, monospace; color: var(--muted); }
+  .tool-output::before { content: "output: "; }
   .error { border-color: #c0392b; color: #c0392b; }
   form { display: flex; gap: .5em; padding: .8em 1em; border-top: 1px solid var(--line); }
   textarea { flex: 1; resize: vertical; min-height: 2.6em; font: inherit; padding: .4em; }
@@ -86,6 +89,21 @@ function addToolCall(box, call) {
   box.append(pre);
 }
 
+function addToolOutput(box, text) {
+  const pre = document.createElement("code");
+  pre.className = "tool-output";
+  pre.textContent = text;
+  box.append(pre);
+}
+
+// A span for the text the assistant writes after a tool's output, inside the same reply.
+function addSegment(box) {
+  const span = document.createElement("span");
+  span.className = "content more";
+  box.append(span);
+  return span;
+}
+
 function status(text) { $("status").textContent = text; }
 
 async function send(text) {
@@ -99,6 +117,9 @@ async function send(text) {
   box.id = "reply";
   for (const old of document.querySelectorAll(".message[data-last]")) delete old.dataset.last;
   const content = box.querySelector(".content");
+  // The reply's messages: tools that ran on the server add steps (forge_step deltas).
+  const turn = [reply];
+  let segment = content;
   status("generating...");
   const messages = [];
   if ($("system").value.trim()) messages.push({role: "system", content: $("system").value});
@@ -137,9 +158,23 @@ async function send(text) {
         for (const choice of chunk.choices || []) {
           const delta = choice.delta || {};
           if (delta.content) {
-            reply.content += delta.content;
-            content.textContent = reply.content;
+            const current = turn[turn.length - 1];
+            current.content += delta.content;
+            segment.textContent = current.content;
             box.scrollIntoView({block: "end"});
+          }
+          const step = delta.forge_step;
+          if (step && step.role === "assistant") {
+            const current = turn[turn.length - 1];
+            for (const call of step.tool_calls || []) {
+              (current.tool_calls = current.tool_calls || []).push(call);
+              addToolCall(box, call);
+            }
+          } else if (step && step.role === "tool") {
+            turn.push({role: "tool", content: step.content});
+            addToolOutput(box, step.content);
+            turn.push({role: "assistant", content: ""});
+            segment = addSegment(box);
           }
           for (const call of delta.tool_calls || []) {
             (reply.tool_calls = reply.tool_calls || []).push(
@@ -150,7 +185,9 @@ async function send(text) {
         }
       }
     }
-    conversation.push(reply);
+    const last = turn[turn.length - 1];
+    if (turn.length > 1 && !last.content && !last.tool_calls) turn.pop();
+    conversation.push(...turn);
     status("done (" + (finish || "?") + (usage ? ", " + usage.completion_tokens + " tokens" : "") + ")");
   } catch (error) {
     box.classList.add("error");
