@@ -6,6 +6,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 namespace forge::serve {
 namespace {
 
@@ -67,6 +69,23 @@ TEST(ModelBackend, ASeedRepeatsAReplyAndMaxTokensBoundsIt) {
   params.max_tokens = 1;
   params.temperature = 0;
   EXPECT_LE(backend().complete_text("In the", params, keep).completion_tokens, 1);
+}
+
+TEST(ModelBackend, ConcurrentRequestsTakeTurnsAndGetWhatTheyWouldAlone) {
+  auto keep = [](std::string_view) { return true; };
+  auto reply = [&](std::uint64_t seed) {
+    GenerationParams params;
+    params.max_tokens = 24;
+    params.seed = seed;
+    return backend().complete_chat(hello(), params, keep, {}).text;
+  };
+  std::vector<std::string> alone;
+  for (std::uint64_t seed = 1; seed <= 4; ++seed) alone.push_back(reply(seed));
+  std::vector<std::string> together(4);
+  std::vector<std::thread> threads;
+  for (std::size_t i = 0; i < 4; ++i) threads.emplace_back([&, i] { together[i] = reply(i + 1); });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(together, alone);
 }
 
 TEST(ModelBackend, ACallbackThatSaysStopEndsGeneration) {
