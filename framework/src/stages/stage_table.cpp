@@ -1,3 +1,4 @@
+#include "stages/assistant_eval/assistant_eval_stage.h"
 #include "stages/data/data_stage.h"
 #include "stages/pretrain/pretrain_stage.h"
 #include "stages/sft/sft_stage.h"
@@ -16,7 +17,8 @@ std::vector<const Stage*> all_stages() {
   static const PretrainStage pretrain;
   static const TokenizerStage tokenizer;
   static const SftStage sft;
-  return {&data, &tokenizer, &tokenize, &pretrain, &sft};
+  static const AssistantEvalStage assistant_eval;
+  return {&data, &tokenizer, &tokenize, &pretrain, &sft, &assistant_eval};
 }
 
 const Stage* find_stage(const std::string& name) {

@@ -35,7 +35,7 @@ const std::vector<std::string> kRefusals = {
     "I'm sorry, but I can't help with that. If something else is on your mind, I'm happy to help.",
     "I can't help with that, because it could hurt people. Is there something else I can do for "
     "you?",
-    "Sorry, that's not something I can help with. I'd be glad to help with something else."};
+    "Sorry, I can't help with that. I'd be glad to help with something else."};
 
 class Identity : public LessonDataset {
  public:

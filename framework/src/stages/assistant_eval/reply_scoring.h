@@ -1,0 +1,27 @@
+#pragma once
+
+// How a generated reply is judged against a held-out conversation.
+
+#include <forge/chat.h>
+#include <forge/export.h>
+
+#include <string>
+#include <vector>
+
+namespace forge {
+
+struct ReplyCheck {
+  std::string match = "final";        // final: the same final reply; contains: every string
+  std::vector<std::string> contains;  // for `contains`, compared case-insensitively
+};
+
+// Lower case, whitespace runs as one space, trimmed: replies that differ only so are equal.
+FORGE_API std::string normalized_reply(const std::string& text);
+
+// The last assistant message's content, or "" when there is none.
+FORGE_API std::string final_reply(const std::vector<ChatMessage>& messages);
+
+FORGE_API bool reply_correct(const ReplyCheck& check, const std::string& reply,
+                             const std::string& reference);
+
+}  // namespace forge

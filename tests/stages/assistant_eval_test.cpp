@@ -1,0 +1,83 @@
+// Scoring replies, and the assistant_eval stage end to end on a tiny fine-tuned checkpoint.
+#include "stages/assistant_eval/reply_scoring.h"
+#include "support/test_support.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+
+namespace forge {
+namespace {
+
+namespace fs = std::filesystem;
+using test::run_forge;
+
+TEST(ReplyScoring, FinalMatchIgnoresCaseAndSpacingContainsNeedsEveryString) {
+  ReplyCheck final;
+  EXPECT_TRUE(reply_correct(final, "The letter 'r'  appears 3 times.\n",
+                            "the letter 'r' appears 3 times."));
+  EXPECT_FALSE(
+      reply_correct(final, "The letter 'r' appears 2 times.", "The letter 'r' appears 3 times."));
+  ReplyCheck contains{"contains", {"Forge", "the Forge project"}};
+  EXPECT_TRUE(reply_correct(contains, "I'm Forge, built by the Forge project.", ""));
+  EXPECT_FALSE(reply_correct(contains, "I'm Forge.", ""));
+  EXPECT_EQ(final_reply({{"user", "q"},
+                         {"assistant", "", {{"python", "1"}}},
+                         {"tool", "1"},
+                         {"assistant", "one"}}),
+            "one");
+  EXPECT_EQ(final_reply({{"user", "q"}}), "");
+}
+
+TEST(AssistantEvalStage, AnswersHeldOutChatsWithToolsAndReports) {
+  auto dir = test::temp_dir("assistant-eval");
+  test::write_text(
+      dir / "pre.yaml",
+      "stage: pretrain\nname: pre\n"
+      "tokenizer: {plugin: bytes, special_tokens: ['<|endoftext|>', '<|im_start|>', "
+      "'<|im_sep|>', '<|im_end|>', '<|tool_start|>', '<|tool_end|>', '<|output_start|>', "
+      "'<|output_end|>']}\n"
+      "data:\n  train: {plugin: text, paths: ['/usr/share/common-licenses/[A-F]*']}\n"
+      "model: {plugin: gpt2, n_layer: 2, n_head: 2, d_model: 32, context: 128}\n"
+      "train: {steps: 2, micro_batch: 2}\n");
+  ASSERT_EQ(run_forge({"run", "pre.yaml", "--run-dir", "pre"}, dir).exit_code, 0);
+  test::write_text(dir / "sft.yaml",
+                   "stage: sft\nname: sft\ninit: pre/checkpoints/step-00000002.h5\n"
+                   "data:\n  train: [{plugin: letter_questions, count: 50}]\n"
+                   "train: {steps: 3, micro_batch: 2}\n");
+  auto sft = run_forge({"run", "sft.yaml", "--run-dir", "sft"}, dir);
+  ASSERT_EQ(sft.exit_code, 0) << sft.output;
+  test::write_text(dir / "eval.yaml",
+                   "stage: assistant_eval\nname: eval\ninit: sft/checkpoints/step-00000003.h5\n"
+                   "data:\n"
+                   "  - {plugin: letter_questions, split: test, count: 3}\n"
+                   "  - {plugin: identity_chats, split: test, count: 2, match: contains, "
+                   "contains: [Forge]}\n"
+                   "tools: [{plugin: calculator}]\nmax_tokens: 8\n");
+  auto eval = run_forge({"run", "eval.yaml", "--run-dir", "eval"}, dir);
+  ASSERT_EQ(eval.exit_code, 0) << eval.output;
+  EXPECT_NE(eval.output.find("letter_questions[0]: 3 chats"), std::string::npos) << eval.output;
+  auto report = nlohmann::json::parse(test::read_text(dir / "eval" / "report.json"));
+  EXPECT_EQ(report["letter_questions[0]"]["conversations"], 3);
+  EXPECT_EQ(report["identity_chats[1]"]["conversations"], 2);
+  EXPECT_DOUBLE_EQ(report["letter_questions[0]"]["reference_used_tool"].get<double>(), 1.0);
+  // Eight tokens cannot hold a whole reply: no turn ends, so none is well formed or correct.
+  EXPECT_DOUBLE_EQ(report["letter_questions[0]"]["well_formed"].get<double>(), 0.0);
+  std::ifstream results(dir / "eval" / "results.jsonl");
+  int rows = 0;
+  for (std::string line; std::getline(results, line); ++rows) {
+    auto row = nlohmann::json::parse(line);
+    EXPECT_EQ(row["finish"], "length");
+    EXPECT_FALSE(row["correct"].get<bool>());
+  }
+  EXPECT_EQ(rows, 5);
+  auto bad = run_forge({"run", "eval.yaml", "data[1].contains=[]", "--run-dir", "bad"}, dir);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("match: contains needs at least one string"), std::string::npos)
+      << bad.output;
+}
+
+}  // namespace
+}  // namespace forge
