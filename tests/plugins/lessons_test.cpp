@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <map>
 #include <set>
 
 namespace forge {
@@ -123,6 +124,39 @@ TEST(Lessons, IdentityUsesTheConfiguredNameAndMaker) {
     EXPECT_NE(reply.find("Nova"), std::string::npos) << reply;
     EXPECT_NE(reply.find("Acme Labs"), std::string::npos) << reply;
   }
+}
+
+}  // namespace
+}  // namespace forge
+
+namespace forge {
+namespace {
+
+TEST(FactLessons, DocumentsCoverTheKnownPeopleAndQuestionsCarryTheirAnswers) {
+  std::vector<Document> documents =
+      generate("{plugin: fact_documents, people: 40, known_fraction: 0.5, repeats: 3, seed: 4}");
+  std::map<std::string, std::string> about;  // person -> all text about them
+  for (const Document& d : documents) about[d.metadata["person"]] += d.text + " ";
+  EXPECT_GT(about.size(), 10u);
+  EXPECT_LT(about.size(), 30u);
+  std::vector<Document> questions = generate(
+      "{plugin: fact_questions, people: 40, known_fraction: 0.5, table_seed: 4, count: 60, "
+      "test_fraction: 0}");
+  int known = 0;
+  for (const Document& q : questions) {
+    const std::string answer = q.metadata["answer"];
+    const std::string person = messages(q)[0].content;
+    const bool in_data = q.metadata["known"];
+    known += in_data;
+    std::string name;
+    for (const auto& [who, text] : about)
+      if (person.find(who) != std::string::npos) name = who;
+    EXPECT_EQ(in_data, !name.empty()) << person;
+    if (in_data) EXPECT_NE(about[name].find(answer), std::string::npos) << person << " " << answer;
+    EXPECT_NE(messages(q)[1].content.find(answer), std::string::npos);
+  }
+  EXPECT_GT(known, 10);
+  EXPECT_LT(known, 50);
 }
 
 }  // namespace

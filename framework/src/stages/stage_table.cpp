@@ -1,5 +1,6 @@
 #include "stages/assistant_eval/assistant_eval_stage.h"
 #include "stages/data/data_stage.h"
+#include "stages/knowledge_probe/knowledge_probe_stage.h"
 #include "stages/pretrain/pretrain_stage.h"
 #include "stages/sft/sft_stage.h"
 #include "stages/stage.h"
@@ -18,7 +19,8 @@ std::vector<const Stage*> all_stages() {
   static const TokenizerStage tokenizer;
   static const SftStage sft;
   static const AssistantEvalStage assistant_eval;
-  return {&data, &tokenizer, &tokenize, &pretrain, &sft, &assistant_eval};
+  static const KnowledgeProbeStage knowledge_probe;
+  return {&data, &tokenizer, &tokenize, &pretrain, &sft, &assistant_eval, &knowledge_probe};
 }
 
 const Stage* find_stage(const std::string& name) {

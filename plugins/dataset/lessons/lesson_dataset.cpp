@@ -40,6 +40,8 @@ void LessonDataset::read(const std::string& shard,
       document.text += (document.text.empty() ? "" : "\n") + m.role + ": " + m.content;
     document.metadata["messages"] = chat_to_json(lesson->messages);
     document.metadata["lesson_key"] = lesson->key;
+    if (!lesson->answer.empty()) document.metadata["answer"] = lesson->answer;
+    if (lesson->known) document.metadata["known"] = *lesson->known;
     if (!sink(std::move(document))) return;
   }
   if (made < wanted)

@@ -20,6 +20,8 @@ namespace forge::lessons {
 struct Lesson {
   std::string key;  // what decides the split, e.g. the word a question is about
   std::vector<ChatMessage> messages;
+  std::string answer;         // when set: the short answer a reply must hold (metadata.answer)
+  std::optional<bool> known;  // when set: whether the pretraining data holds it (metadata.known)
 };
 
 class LessonDataset : public Dataset {

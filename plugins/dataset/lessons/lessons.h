@@ -12,6 +12,8 @@ PluginInfo letters_plugin();
 PluginInfo decimals_plugin();
 PluginInfo identity_plugin();
 PluginInfo refusals_plugin();
+PluginInfo fact_documents_plugin();
+PluginInfo fact_questions_plugin();
 
 // The python tool call that prints `expression`'s value.
 inline ToolCall python_print(const std::string& expression) {
