@@ -109,6 +109,66 @@ TEST(OpenAIRequest, MalformedChatBodiesNameTheirField) {
       parse_chat_request(R"({"messages": [{"role": "user"}], "logprobs": false})", kLimits));
 }
 
+// Every field given every kind of JSON value: accepted or an ApiError, never anything else.
+TEST(OpenAIRequest, AnyValueOfAnyFieldIsAcceptedOrAnApiError) {
+  const char* fields[] = {"messages",
+                          "prompt",
+                          "max_tokens",
+                          "max_completion_tokens",
+                          "temperature",
+                          "top_p",
+                          "seed",
+                          "stop",
+                          "n",
+                          "stream",
+                          "stream_options",
+                          "model",
+                          "logprobs",
+                          "tools",
+                          "user"};
+  const char* values[] = {"null",
+                          "true",
+                          "false",
+                          "0",
+                          "-1",
+                          "1",
+                          "1.5",
+                          "1e308",
+                          "-1e308",
+                          "18446744073709551615",
+                          "-9223372036854775808",
+                          "\"\"",
+                          "\"x\"",
+                          "[]",
+                          "{}",
+                          "[1]",
+                          "[\"a\"]",
+                          "[null]",
+                          "{\"include_usage\": 3}",
+                          "[{\"role\": \"user\"}]",
+                          "[{\"role\": 1, \"content\": []}]",
+                          "[{\"role\": \"assistant\", \"tool_calls\": [{}]}]"};
+  for (const char* field : fields)
+    for (const char* value : values) {
+      const std::string chat =
+          std::string(R"({"messages": [{"role": "user", "content": "x"}], ")") + field +
+          "\": " + value + "}";
+      const std::string text = std::string(R"({"prompt": "x", ")") + field + "\": " + value + "}";
+      for (const std::string& body : {chat, text}) {
+        try {
+          if (&body == &chat)
+            parse_chat_request(body, kLimits);
+          else
+            parse_text_request(body, kLimits);
+        } catch (const ApiError& e) {
+          EXPECT_EQ(e.status, 400) << body;
+        } catch (const std::exception& e) {
+          ADD_FAILURE() << body << ": " << e.what();
+        }
+      }
+    }
+}
+
 TEST(OpenAIRequest, ReadsCompletionPrompts) {
   EXPECT_EQ(parse_text_request(R"({"prompt": "Once"})", kLimits).prompt, "Once");
   EXPECT_EQ(parse_text_request(R"({"prompt": ["Once"], "max_tokens": 4})", kLimits).prompt, "Once");

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <future>
+#include <random>
 
 namespace forge::serve {
 namespace {
@@ -159,6 +160,26 @@ TEST(Server, MalformedRequestsGetOpenAIStyleErrors) {
   Client garbage(port);
   EXPECT_EQ(garbage.raw("HELLO THERE\r\n\r\n").status, 400);
   EXPECT_EQ(http_request(port, "GET", "/v1/models").status, 200);
+}
+
+TEST(Server, SurvivesGarbageAndHalfRequests) {
+  FakeBackend backend;
+  RunningServer server(backend);
+  std::mt19937 random(3);
+  for (int i = 0; i < 50; ++i) {
+    std::string bytes(1 + random() % 300, '\0');
+    for (char& c : bytes) c = static_cast<char>(random() % 256);
+    if (i % 2) bytes = "POST /v1/chat/completions HTTP/1.1\r\nContent-Length: 40\r\n\r\n" + bytes;
+    Client client(server.port());
+    boost::asio::write(client.socket(), boost::asio::buffer(bytes));
+    client.socket().shutdown(boost::asio::ip::tcp::socket::shutdown_send);
+    try {
+      client.read();  // an error answer, or none when the request never completed
+    } catch (const std::exception&) {
+    }
+  }
+  EXPECT_EQ(http_request(server.port(), "GET", "/v1/models").status, 200);
+  EXPECT_EQ(http_request(server.port(), "POST", "/v1/chat/completions", kChat).status, 200);
 }
 
 TEST(Server, RefusesBodiesOverTheLimitWith413) {
