@@ -163,6 +163,19 @@ TEST(AssistantTurn, MaxTokensCountsWhatTheModelWritesAcrossCalls) {
   EXPECT_EQ(turn.messages[2].content, "012");
 }
 
+TEST(AssistantTurn, EndOfTextOrANewHeaderEndsTheTurnUnclosed) {
+  for (TokenId stray : {TokenId{256}, TokenId{257}}) {  // <|endoftext|>, <|im_start|>
+    Script script = Script{}.text("hi");
+    script.ids.push_back(stray);
+    script.text("user");
+    auto model = scripted(script);
+    TurnResult turn = assistant_turn(model, chat_bytes(), greedy(), {}, {}, ask("Hello"));
+    EXPECT_EQ(turn.finish, "unclosed");
+    ASSERT_EQ(turn.messages.size(), 1u);
+    EXPECT_EQ(turn.messages[0], (ChatMessage{"assistant", "hi", {}}));
+  }
+}
+
 TEST(AssistantTurn, ToolOutputIsCutAtTheLimitAndAResumedTurnContinues) {
   Echo echo;
   auto model = scripted(Script{}.call("echo", std::string(50, 'x')).text("ok"));

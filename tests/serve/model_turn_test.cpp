@@ -30,7 +30,7 @@ struct Turn {
 };
 
 // A backend whose model writes "Let me check.", calls echo, then copies the output; with
-// `stray`, a <|im_start|> amid its text.
+// `stray`, a <|im_start|> amid its text, which ends the turn.
 Turn scripted_turn(bool stray = false) {
   auto tokenizer = forge::test::make_plugin<Tokenizer>(
       "{plugin: bytes, special_tokens: ['<|endoftext|>', '<|im_start|>', '<|im_sep|>', "
@@ -106,12 +106,14 @@ TEST(ModelTurn, RunsTheToolAndStreamsItsStepsBetweenTheText) {
   EXPECT_EQ(events[at + 1], "step tool echo:hi there");
 }
 
-TEST(ModelTurn, SpecialTokensAmidTheTextAreNotShown) {
+TEST(ModelTurn, AStrayMessageHeaderEndsTheReplyUnshown) {
   Turn turn = scripted_turn(true);
   Completion c = turn.backend->complete_chat(
       kAsk, greedy(), [](std::string_view) { return true; },
       [](const ChatMessage&) { return true; });
-  EXPECT_EQ(c.text, "Let me check.It said echo:hi there.");
+  EXPECT_EQ(c.text, "Let me");
+  EXPECT_EQ(c.finish_reason, "stop");
+  EXPECT_TRUE(turn.echo->calls.empty()) << "nothing after the header runs";
 }
 
 TEST(ModelTurn, AStepTheClientRefusesStopsTheTurnBeforeTheToolRuns) {

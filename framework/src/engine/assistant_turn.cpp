@@ -142,6 +142,9 @@ TurnResult assistant_turn(Model& model, const Tokenizer& tokenizer, const Sample
                     "; drop earlier messages"));
   std::vector<TokenId> stops = {end};
   if (call_end) stops.push_back(*call_end);
+  // End-of-text or a new message's header also end the turn, but leave it unclosed.
+  std::vector<TokenId> strays = {tokenizer.end_of_text(), marker(tokenizer, chat.start)};
+  stops.insert(stops.end(), strays.begin(), strays.end());
   std::optional<TokenId> output_start, output_end;
   if (call_start && call_end) {
     output_start = marker(tokenizer, chat.output_start);
@@ -171,11 +174,14 @@ TurnResult assistant_turn(Model& model, const Tokenizer& tokenizer, const Sample
                     stream.token(id, std::find(stops.begin(), stops.end(), id) != stops.end());
                   }).front());
     budget -= static_cast<std::int64_t>(row.tokens.size());
+    const bool stray = row.finish == "stop" &&
+                       std::find(strays.begin(), strays.end(), row.tokens.back()) != strays.end();
+    if (stray) row.tokens.pop_back();
     ids.insert(ids.end(), row.tokens.begin(), row.tokens.end());
     turn.insert(turn.end(), row.tokens.begin(), row.tokens.end());
-    if (row.finish != "stop" || row.tokens.back() == end) {
+    if (stray || row.finish != "stop" || row.tokens.back() == end) {
       stream.flush();
-      result.finish = row.finish;
+      result.finish = stray ? "unclosed" : row.finish;
       break;
     }
     std::optional<ToolCall> call = stream.take_call();

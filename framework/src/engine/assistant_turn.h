@@ -47,8 +47,10 @@ using TurnCallback = std::function<void(const TurnEvent&)>;
 
 struct TurnResult {
   std::vector<ChatMessage> messages;  // assistant messages (with tool_calls) and tool messages
-  std::string finish;                 // "stop" (<|im_end|>), "length" (max_tokens), "context"
-  int tool_calls = 0;                 // calls the model made, run or refused
+  // "stop" (<|im_end|>), "length" (max_tokens), "context" (the model's limit), "unclosed"
+  // (the model wrote end-of-text or a new message's header instead of <|im_end|>)
+  std::string finish;
+  int tool_calls = 0;  // calls the model made, run or refused
 };
 
 // Runs one assistant turn. Unknown tools, failing tools and calls past limits.calls become

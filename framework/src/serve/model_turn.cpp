@@ -72,7 +72,7 @@ Completion ModelBackend::run_turn(const std::vector<ChatMessage>& messages,
                          }
                        });
     send(stream.finish());
-    finish = turn.finish == "stop" ? "stop" : "length";
+    finish = turn.finish == "length" || turn.finish == "context" ? "length" : "stop";
   } catch (const StopGenerating&) {
     finish = cancelled ? "cancelled" : "stop";
   }
