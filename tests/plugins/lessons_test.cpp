@@ -161,3 +161,19 @@ TEST(FactLessons, DocumentsCoverTheKnownPeopleAndQuestionsCarryTheirAnswers) {
 
 }  // namespace
 }  // namespace forge
+
+namespace forge {
+namespace {
+
+TEST(Lessons, LetterQuestionsTakeKindsAndRandomStrings) {
+  for (const Document& d : generate("{plugin: letter_questions, count: 20, kinds: [count]}"))
+    EXPECT_EQ(messages(d)[0].content.rfind("How many times", 0), 0u) << d.text;
+  std::set<std::string> keys;
+  for (const Document& d : generate("{plugin: letter_questions, count: 50, random_words: 1}"))
+    keys.insert(d.metadata["lesson_key"].get<std::string>());
+  EXPECT_GE(keys.size(), 48u) << "random strings rarely repeat; the word list would";
+  EXPECT_THROW(generate("{plugin: letter_questions, kinds: [vowels]}"), Error);
+}
+
+}  // namespace
+}  // namespace forge

@@ -19,13 +19,32 @@ std::string ordinal(std::int64_t n) {
 class Letters : public LessonDataset {
  public:
   explicit Letters(const Config& config)
-      : LessonDataset(config), use_tool_(config.boolean("use_tool")) {}
+      : LessonDataset(config),
+        use_tool_(config.boolean("use_tool")),
+        random_words_(config.number("random_words")) {
+    static const std::vector<std::string> kKinds = {"count", "every", "backwards"};
+    for (const std::string& kind : config.strings("kinds")) {
+      auto at = std::find(kKinds.begin(), kKinds.end(), kind);
+      if (at == kKinds.end())
+        config.fail("kinds", cat("'", kind, "' is not a kind; kinds are count, every, backwards"));
+      kinds_.push_back(static_cast<int>(at - kKinds.begin()));
+    }
+    if (kinds_.empty()) config.fail("kinds", "needs at least one kind");
+  }
 
  protected:
   std::optional<Lesson> make(Generator& g) const override {
-    const std::string& word = pick(g, words());
+    // Random letter strings make the model copy what it is asked about rather than recall
+    // the words it has seen.
+    std::string word;
+    if (g.uniform() < random_words_) {
+      for (std::int64_t n = between(g, 3, 10); n > 0; --n)
+        word += static_cast<char>('a' + g.next_u64() % 26);
+    } else {
+      word = pick(g, words());
+    }
     std::string question, code, result, reply;
-    switch (g.next_u64() % 3) {
+    switch (pick(g, kinds_)) {
       case 0: {
         // Mostly letters of the word, sometimes one it lacks (the answer is then 0).
         const char letter = g.next_u64() % 5 ? word[g.next_u64() % word.size()]
@@ -73,6 +92,8 @@ class Letters : public LessonDataset {
 
  private:
   bool use_tool_;
+  double random_words_;
+  std::vector<int> kinds_;
 };
 
 }  // namespace
@@ -83,6 +104,14 @@ PluginInfo letters_plugin() {
   schema.add(param::boolean("use_tool")
                  .fallback(true)
                  .doc("answer through the python tool; false: answer directly"));
+  schema.add(param::number("random_words")
+                 .fallback(0.0)
+                 .range(0.0, 1.0)
+                 .doc("share of questions about random letter strings instead of words"));
+  schema.add(param::string_list("kinds")
+                 .fallback(std::vector<std::string>{"count", "every", "backwards"})
+                 .doc("question kinds: count (a letter's occurrences), every (every n-th letter), "
+                      "backwards"));
   return describe_plugin<Letters>(
       "letter_questions", "1.0",
       "generated letter-counting, every-n-th-letter and backwards-spelling questions; held-out "

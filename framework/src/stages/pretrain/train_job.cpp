@@ -7,6 +7,7 @@
 #include <forge/progress.h>
 
 #include "blas.h"
+#include "engine/assistant_turn.h"
 #include "engine/generate.h"
 #include "stages/pretrain/batches.h"
 #include "stages/pretrain/evaluate.h"
@@ -139,8 +140,35 @@ class TrainJob : public StageJob {
                          "train.grad_clip; the last checkpoint is intact"));
   }
 
+  // A chat sample is a whole assistant turn, tools run, shown as the template renders it.
+  void write_chat_samples(std::int64_t step) {
+    const SampleSettings& sample = *s_->sample;
+    for (std::int64_t i = 0; i < sample.count; ++i) {
+      TurnRequest request;
+      request.conversation = {{"user", sample.prompt, {}}};
+      request.max_tokens = sample.max_tokens;
+      request.seed =
+          mix64(s_->seed ^ static_cast<std::uint64_t>(step)) + static_cast<std::uint64_t>(i);
+      TurnResult turn = assistant_turn(*s_->model, *s_->tokenizer, *sample.sampler,
+                                       sample.tools.tools(), s_->chat, request);
+      std::string text;
+      for (const ChatMessage& m : turn.messages) {
+        if (m.role == "tool") {
+          text += s_->chat.output_start + m.content + s_->chat.output_end;
+          continue;
+        }
+        text += m.content;
+        for (const ToolCall& call : m.tool_calls)
+          text += s_->chat.tool_start + call.name + " " + call.arguments + s_->chat.tool_end;
+      }
+      append_sample(context_->dir, step, sample.prompt, text, turn.finish);
+      log_info("step ", step, " sample: ", sample.prompt, " -> ", text);
+    }
+  }
+
   void write_samples(std::int64_t step) {
     const SampleSettings& sample = *s_->sample;
+    if (sample.chat) return write_chat_samples(step);
     std::vector<TokenId> prompt =
         sample.chat ? render_chat(*s_->tokenizer, {{"user", sample.prompt}}, s_->chat, true).ids
                     : s_->tokenizer->encode(sample.prompt);

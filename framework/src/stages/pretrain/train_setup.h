@@ -9,6 +9,7 @@
 #include <forge/sampler.h>
 #include <forge/tokenizer.h>
 
+#include "engine/tool_set.h"
 #include "stages/pretrain/batches.h"
 #include "train/optimizer.h"
 #include "train/schedule.h"
@@ -25,6 +26,7 @@ struct SampleSettings {
   std::string prompt;
   std::int64_t max_tokens = 64, count = 1;
   bool chat = false;  // the prompt is a user's message; the sample is the assistant's reply
+  ToolSet tools;      // chat samples: the tools the assistant's turn may call
 };
 
 struct TrainSetup {

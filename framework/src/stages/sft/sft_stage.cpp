@@ -2,6 +2,7 @@
 
 #include <forge/log.h>
 
+#include "engine/tool_set.h"
 #include "recipe/recipe.h"
 #include "stages/device_choice.h"
 #include "stages/pretrain/train_job.h"
@@ -82,6 +83,7 @@ Schema SftStage::schema() const {
           "window, padded"),
   };
   for (Param& param : training_params()) schema.add(std::move(param));
+  schema.add(tools_param().doc("tools the samples' assistant turns may call"));
   return schema;
 }
 
@@ -106,7 +108,10 @@ std::unique_ptr<StageJob> SftStage::prepare(const Config& recipe, const Registry
   std::vector<std::string> labels = {cat("tokenizer/", init.tokenizer_plugin, " (", "from init)"),
                                      cat("architecture/", init.architecture, " (from init)")};
   read_training_keys(recipe, plugins, *setup, labels);
-  if (setup->sample) setup->sample->chat = true;
+  if (setup->sample) {
+    setup->sample->chat = true;
+    setup->sample->tools = ToolSet::from_configs(recipe.sections("tools"), plugins);
+  }
 
   Config data = recipe.section("data");
   ConversationSettings settings;
