@@ -86,6 +86,10 @@ TEST(Lessons, ToolOutputsAreWhatPythonPrints) {
       EXPECT_EQ(chat[1].tool_calls[0].name, "python");
       script += chat[1].tool_calls[0].arguments + "\n";
       expected.push_back(chat[2].content);
+      EXPECT_EQ(d.metadata["answer"] == "Yes" || d.metadata["answer"] == "No"
+                    ? (chat[2].content == "True" ? "Yes" : "No")
+                    : chat[2].content,
+                d.metadata["answer"].get<std::string>());
     }
   }
   std::string printed = python_prints(script);

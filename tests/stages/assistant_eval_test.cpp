@@ -29,6 +29,12 @@ TEST(ReplyScoring, FinalMatchIgnoresCaseAndSpacingContainsNeedsEveryString) {
                          {"assistant", "one"}}),
             "one");
   EXPECT_EQ(final_reply({{"user", "q"}}), "");
+  EXPECT_TRUE(holds_answer("The letter 'k' appears 2 times in \"bookkeepr\".", "2"));
+  EXPECT_FALSE(holds_answer("It appears 12 times.", "2"));
+  EXPECT_TRUE(holds_answer("No: 9.11 is smaller than 9.9.", "no"));
+  EXPECT_FALSE(holds_answer("Nothing is smaller.", "No"));
+  EXPECT_TRUE(holds_answer("\"banana\" backwards is \"ananab\".", "ananab"));
+  EXPECT_FALSE(holds_answer("anything", ""));
 }
 
 TEST(AssistantEvalStage, AnswersHeldOutChatsWithToolsAndReports) {

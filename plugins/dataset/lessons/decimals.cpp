@@ -42,7 +42,7 @@ class Decimals : public LessonDataset {
     std::string question = cat("Is ", a.text, " bigger than ", b.text, "?");
     std::string reply = bigger ? cat("Yes: ", a.text, " is bigger than ", b.text, ".")
                                : cat("No: ", a.text, " is smaller than ", b.text, ".");
-    Lesson lesson{a.text + " " + b.text, {{"user", question, {}}}};
+    Lesson lesson{a.text + " " + b.text, {{"user", question, {}}}, bigger ? "Yes" : "No"};
     if (use_tool_) {
       lesson.messages.push_back({"assistant", "", {python_print(a.text + " > " + b.text)}});
       lesson.messages.push_back({"tool", bigger ? "True" : "False", {}});

@@ -81,7 +81,7 @@ class Letters : public LessonDataset {
         reply = cat(quoted(word), " backwards is ", quoted(backwards), ".");
       }
     }
-    Lesson lesson{word, {{"user", question, {}}}};
+    Lesson lesson{word, {{"user", question, {}}}, result};
     if (use_tool_) {
       lesson.messages.push_back({"assistant", "", {python_print(code)}});
       lesson.messages.push_back({"tool", result, {}});

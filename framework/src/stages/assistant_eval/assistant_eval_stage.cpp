@@ -38,15 +38,20 @@ struct EvalSet {
 
 struct Tally {
   std::uint64_t conversations = 0, well_formed = 0, expected_tool = 0, used_tool = 0, correct = 0;
+  std::uint64_t with_answer = 0, answer_right = 0;  // chats whose data names the short answer
   nlohmann::json json() const {
     auto share = [&](std::uint64_t n) {
       return conversations ? static_cast<double>(n) / static_cast<double>(conversations) : 0.0;
     };
-    return {{"conversations", conversations},
-            {"well_formed", share(well_formed)},
-            {"used_tool", share(used_tool)},
-            {"reference_used_tool", share(expected_tool)},
-            {"correct", share(correct)}};
+    return {
+        {"conversations", conversations},
+        {"well_formed", share(well_formed)},
+        {"used_tool", share(used_tool)},
+        {"reference_used_tool", share(expected_tool)},
+        {"correct", share(correct)},
+        {"with_answer", with_answer},
+        {"answer_right",
+         with_answer ? static_cast<double>(answer_right) / static_cast<double>(with_answer) : 0.0}};
   }
 };
 
@@ -94,7 +99,14 @@ class AssistantEvalJob : public StageJob {
           set.label.c_str(), static_cast<unsigned long long>(tally.conversations),
           100 * record["well_formed"].get<double>(), 100 * record["used_tool"].get<double>(),
           100 * record["reference_used_tool"].get<double>(), 100 * record["correct"].get<double>());
-      log_info(line);
+      std::string answers;
+      if (tally.with_answer) {
+        char part[64];
+        std::snprintf(part, sizeof part, ", %.1f%% with the right answer",
+                      100 * record["answer_right"].get<double>());
+        answers = part;
+      }
+      log_info(line, answers);
     }
     results.commit();
     write_file_atomic(context.dir / "report.json", report.dump(2) + "\n");
@@ -124,7 +136,17 @@ class AssistantEvalJob : public StageJob {
     tally.expected_tool += reference_tool;
     tally.used_tool += turn.tool_calls > 0;
     tally.correct += correct;
+    // The short answer (a count, Yes or No) as whole words of the reply, however it is worded.
+    nlohmann::json answer_right = nullptr;
+    if (auto answer = document.metadata.find("answer");
+        answer != document.metadata.end() && answer->is_string()) {
+      const bool right = well_formed && holds_answer(reply, answer->get<std::string>());
+      ++tally.with_answer;
+      tally.answer_right += right;
+      answer_right = right;
+    }
     return {{"set", set.label},
+            {"answer_right", answer_right},
             {"id", document.id},
             {"prompt", chat_to_json(request.conversation)},
             {"reply", chat_to_json(turn.messages)},

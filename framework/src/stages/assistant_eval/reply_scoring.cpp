@@ -24,6 +24,20 @@ std::string final_reply(const std::vector<ChatMessage>& messages) {
   return "";
 }
 
+bool holds_answer(const std::string& reply, const std::string& answer) {
+  const std::string text = normalized_reply(reply), wanted = normalized_reply(answer);
+  if (wanted.empty()) return false;
+  auto word_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  for (std::size_t at = text.find(wanted); at != std::string::npos;
+       at = text.find(wanted, at + 1)) {
+    const bool starts = at == 0 || !word_char(text[at - 1]) || !word_char(wanted.front());
+    const std::size_t end = at + wanted.size();
+    const bool ends = end == text.size() || !word_char(text[end]) || !word_char(wanted.back());
+    if (starts && ends) return true;
+  }
+  return false;
+}
+
 bool reply_correct(const ReplyCheck& check, const std::string& reply,
                    const std::string& reference) {
   const std::string got = normalized_reply(reply);

@@ -21,6 +21,10 @@ FORGE_API std::string normalized_reply(const std::string& text);
 // The last assistant message's content, or "" when there is none.
 FORGE_API std::string final_reply(const std::vector<ChatMessage>& messages);
 
+// Whether `answer` occurs in `reply` as whole words (case and spacing aside): "2" in "appears
+// 2 times", not in "12".
+FORGE_API bool holds_answer(const std::string& reply, const std::string& answer);
+
 FORGE_API bool reply_correct(const ReplyCheck& check, const std::string& reply,
                              const std::string& reference);
 
