@@ -56,8 +56,7 @@ TEST(KnowledgeProbeStage, TurnsWhatTheModelGetsWrongIntoRefusals) {
   EXPECT_EQ(run_forge({"run", "sft.yaml", "--run-dir", "sft"}, dir).exit_code, 0);
 
   auto no_answers = run_forge(
-      {"run", "probe.yaml", "data=[{plugin: letter_questions, count: 1}]", "--run-dir", "bad"},
-      dir);
+      {"run", "probe.yaml", "data=[{plugin: identity_chats, count: 1}]", "--run-dir", "bad"}, dir);
   EXPECT_EQ(no_answers.exit_code, 1);
   EXPECT_NE(no_answers.output.find("has no metadata.answer"), std::string::npos)
       << no_answers.output;
