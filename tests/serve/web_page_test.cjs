@@ -37,6 +37,8 @@ main(() => withServer(async (server) => {
     // Short replies: a byte-level model's stray bytes come back as U+FFFD, 3 tokens each, and
     // the whole conversation must fit the tiny model's context on the second turn.
     await page.fill("#max-tokens", "20");
+    // Greedy: the same reply every run (a sampled one can end after a token or two).
+    await page.fill("#temperature", "0");
     await page.fill("#input", "Hello, who are you?");
     await page.click("#send");
     await page.waitForFunction(() => document.getElementById("status").textContent.startsWith("done"),
