@@ -114,7 +114,7 @@ TEST(DataDedup, TwoProcessesMeetBetweenPassesAndWriteTheSameOutput) {
     return run_forge({"run", recipe.string(), "--run-dir", "pair"}, dir,
                      {"FORGE_RANK=0", "FORGE_WORLD_SIZE=2"});
   });
-  for (int i = 0; i < 1000 && !fs::exists(dir / "pair" / "recipe.yaml"); ++i)
+  for (int i = 0; i < 6000 && !fs::exists(dir / "pair" / "recipe.yaml"); ++i)  // 30 s at most
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   auto rank1 = run_forge({"resume", "pair"}, dir, {"FORGE_RANK=1", "FORGE_WORLD_SIZE=2"});
   auto first = rank0.get();
