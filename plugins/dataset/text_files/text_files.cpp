@@ -2,6 +2,7 @@
 #include <forge/dataset.h>
 #include <forge/error.h>
 #include <forge/files.h>
+#include <forge/utf8.h>
 
 #include <algorithm>
 #include <map>
@@ -15,66 +16,6 @@ namespace forge {
 namespace {
 
 namespace fs = std::filesystem;
-
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
-
-// Length of the well-formed UTF-8 sequence at text[i], or 0 when there is none; then
-// `invalid` is the length of the maximal ill-formed prefix there (at least 1 byte).
-std::size_t utf8_sequence(std::string_view text, std::size_t i, std::size_t& invalid) {
-  auto lead = static_cast<unsigned char>(text[i]);
-  if (lead < 0x80) return 1;
-  std::size_t need = 0;
-  unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    need = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    need = 3;
-    if (lead == 0xE0) low = 0xA0;   // overlong
-    if (lead == 0xED) high = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    need = 4;
-    if (lead == 0xF0) low = 0x90;   // overlong
-    if (lead == 0xF4) high = 0x8F;  // past U+10FFFF
-  } else {
-    invalid = 1;
-    return 0;
-  }
-  for (std::size_t k = 1; k < need; ++k) {
-    auto byte = i + k < text.size() ? static_cast<unsigned char>(text[i + k]) : 0;
-    if (byte < low || byte > high) {
-      invalid = k;
-      return 0;
-    }
-    low = 0x80;
-    high = 0xBF;
-  }
-  return need;
-}
-
-// Replaces each maximal ill-formed subsequence with U+FFFD, as Unicode recommends, so every
-// document serialises as valid UTF-8 JSON.
-std::string valid_utf8(std::string text) {
-  std::string out;
-  std::size_t copied = 0;  // text[0, copied) is already in `out` when out is in use
-  bool repaired = false;
-  for (std::size_t i = 0; i < text.size();) {
-    std::size_t invalid = 0;
-    std::size_t length = utf8_sequence(text, i, invalid);
-    if (length > 0) {
-      i += length;
-      continue;
-    }
-    if (!repaired) out.reserve(text.size() + 16);
-    repaired = true;
-    out.append(text, copied, i - copied);
-    out.append(kReplacement);
-    i += invalid;
-    copied = i;
-  }
-  if (!repaired) return text;
-  out.append(text, copied, std::string::npos);
-  return out;
-}
 
 bool is_blank(std::string_view line) {
   return line.find_first_not_of(" \t\v\f\r") == std::string_view::npos;
@@ -115,7 +56,7 @@ class TextFiles : public Dataset {
   static bool read_whole(const fs::path& file, const std::function<bool(Document&&)>& sink) {
     Document document;
     document.id = file.string();
-    document.text = valid_utf8(read_file(file));
+    document.text = repair_utf8(read_file(file));
     document.metadata = {{"source", file.string()}};
     return sink(std::move(document));
   }
@@ -128,7 +69,7 @@ class TextFiles : public Dataset {
     auto emit = [&] {
       Document document;
       document.id = cat(file.string(), "#", index);
-      document.text = valid_utf8(std::move(paragraph));
+      document.text = repair_utf8(std::move(paragraph));
       document.metadata = {{"source", file.string()}, {"paragraph", index}};
       paragraph.clear();
       ++index;

@@ -1,5 +1,7 @@
 #include "text_decode.h"
 
+#include <forge/utf8.h>
+
 #include <cerrno>
 #include <cstdint>
 #include <cstring>
@@ -10,7 +12,7 @@
 namespace forge::warc {
 namespace {
 
-constexpr std::string_view kReplacement = "\xEF\xBF\xBD";  // U+FFFD
+constexpr std::string_view kReplacement = kReplacementCharacter;
 
 // windows-1252's 0x80-0x9F; the five bytes it leaves undefined map to C1 controls, as in browsers.
 constexpr char16_t kWindows1252High[32] = {
@@ -22,44 +24,6 @@ bool ascii_word(const unsigned char* p) {
   std::uint64_t word;
   std::memcpy(&word, p, 8);
   return (word & 0x8080808080808080ULL) == 0;
-}
-
-// The length of the well-formed sequence at p, or 0: then `skip` is the length of the maximal
-// ill-formed subpart there, and `incomplete` says the input ended inside a valid beginning.
-std::size_t sequence_length(const unsigned char* p, std::size_t left, std::size_t& skip,
-                            bool& incomplete) {
-  const unsigned char lead = p[0];
-  if (lead < 0x80) return 1;
-  std::size_t need = 0;
-  unsigned char low = 0x80, high = 0xBF;  // the range of the second byte
-  if (lead >= 0xC2 && lead <= 0xDF) {
-    need = 2;
-  } else if (lead >= 0xE0 && lead <= 0xEF) {
-    need = 3;
-    if (lead == 0xE0) low = 0xA0;   // overlong
-    if (lead == 0xED) high = 0x9F;  // surrogates
-  } else if (lead >= 0xF0 && lead <= 0xF4) {
-    need = 4;
-    if (lead == 0xF0) low = 0x90;   // overlong
-    if (lead == 0xF4) high = 0x8F;  // past U+10FFFF
-  } else {
-    skip = 1;
-    return 0;
-  }
-  for (std::size_t k = 1; k < need; ++k) {
-    if (k >= left) {
-      skip = k;
-      incomplete = true;
-      return 0;
-    }
-    if (p[k] < low || p[k] > high) {
-      skip = k;
-      return 0;
-    }
-    low = 0x80;
-    high = 0xBF;
-  }
-  return need;
 }
 
 void append_utf8(std::string& out, char32_t code) {
@@ -96,48 +60,6 @@ iconv_t converter(const std::string& name) {
 }
 
 }  // namespace
-
-std::size_t valid_utf8_prefix(std::string_view text) {
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  std::size_t i = 0;
-  while (i < n) {
-    if (i + 8 <= n && ascii_word(p + i)) {
-      i += 8;
-      continue;
-    }
-    std::size_t skip = 0;
-    bool incomplete = false;
-    const std::size_t length = sequence_length(p + i, n - i, skip, incomplete);
-    if (length == 0) return i;
-    i += length;
-  }
-  return n;
-}
-
-std::string repair_utf8(std::string&& text, bool cut) {
-  std::size_t i = valid_utf8_prefix(text);
-  if (i == text.size()) return std::move(text);
-  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
-  const std::size_t n = text.size();
-  std::string out;
-  out.reserve(n + 64);
-  out.append(text, 0, i);
-  while (i < n) {
-    std::size_t skip = 0;
-    bool incomplete = false;
-    const std::size_t length = sequence_length(p + i, n - i, skip, incomplete);
-    if (length > 0) {
-      out.append(text, i, length);
-      i += length;
-      continue;
-    }
-    if (incomplete && cut) break;
-    out.append(kReplacement);
-    i += skip;
-  }
-  return out;
-}
 
 std::string decode_windows_1252(std::string&& bytes) {
   const auto* p = reinterpret_cast<const unsigned char*>(bytes.data());

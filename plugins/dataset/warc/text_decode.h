@@ -1,17 +1,16 @@
 #pragma once
 
+#include <forge/utf8.h>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace forge::warc {
 
-// The length of the longest prefix of `text` that is valid UTF-8.
-std::size_t valid_utf8_prefix(std::string_view text);
-
-// `text` with each maximal ill-formed subsequence replaced by U+FFFD, as Unicode recommends; with
-// `cut`, an incomplete character at the very end is dropped instead.
-std::string repair_utf8(std::string&& text, bool cut);
+// Validation and repair are the SDK's: forge::valid_utf8_prefix, forge::repair_utf8.
+using forge::repair_utf8;
+using forge::valid_utf8_prefix;
 
 // windows-1252 (what browsers use for latin1 and ascii) to UTF-8, built in: it is the fallback
 // for every page that is not valid UTF-8, so it must not depend on iconv.

@@ -4,6 +4,7 @@
 
 #include <forge/error.h>
 #include <forge/filter.h>
+#include <forge/utf8.h>
 
 #include <libxml/parser.h>
 
@@ -12,12 +13,6 @@
 
 namespace forge {
 namespace {
-
-std::int64_t count_code_points(std::string_view text) {
-  std::int64_t count = 0;
-  for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return count;
-}
 
 constexpr std::size_t kMaxPageBytes = std::size_t{256} << 20;
 
@@ -41,7 +36,7 @@ class HtmlExtract : public Filter {
     // libxml2 indexes its input with int; a page this large is not an article page anyway.
     if (document.text.size() > kMaxPageBytes) return Verdict::drop("html_too_large");
     html::Extraction extraction = html::extract(document.text, options_);
-    const std::int64_t chars = count_code_points(extraction.text);
+    const auto chars = static_cast<std::int64_t>(count_code_points(extraction.text));
     document.metadata["title"] = extraction.title;
     document.metadata["extracted_chars"] = chars;
     document.text = std::move(extraction.text);

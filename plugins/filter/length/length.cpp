@@ -1,6 +1,7 @@
 // Filter `length`: drops documents with too few or too many characters or words.
 #include <forge/error.h>
 #include <forge/filter.h>
+#include <forge/utf8.h>
 
 #include <cstdint>
 #include <optional>
@@ -8,35 +9,6 @@
 
 namespace forge {
 namespace {
-
-// Unicode code points: every byte that does not continue a UTF-8 sequence starts one.
-std::int64_t count_chars(std::string_view text) {
-  std::int64_t count = 0;
-  for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return count;
-}
-
-// The code point at text[i] and its length in bytes; an ill-formed byte reads as itself.
-char32_t decode(std::string_view text, std::size_t i, std::size_t& length) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  unsigned char lead = byte(i);
-  length = lead < 0x80 || lead >= 0xF8 ? 1
-           : lead >= 0xF0              ? 4
-           : lead >= 0xE0              ? 3
-           : lead >= 0xC0              ? 2
-                                       : 1;
-  if (i + length > text.size()) length = 1;
-  if (length == 1) return lead;
-  char32_t value = lead & (0x7F >> length);
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) {
-      length = 1;
-      return lead;
-    }
-    value = (value << 6) | (byte(i + k) & 0x3F);
-  }
-  return value;
-}
 
 // Unicode's White_Space property.
 bool is_space(char32_t c) {
@@ -50,7 +22,7 @@ std::int64_t count_words(std::string_view text) {
   std::int64_t count = 0;
   bool in_word = false;
   for (std::size_t i = 0, length = 0; i < text.size(); i += length) {
-    bool space = is_space(decode(text, i, length));
+    bool space = is_space(decode_utf8(text, i, length));
     count += !space && !in_word;
     in_word = !space;
   }
@@ -79,7 +51,7 @@ class Length : public Filter {
 
   Verdict apply(Document& document) const override {
     if (min_chars_ > 0 || max_chars_) {
-      std::int64_t chars = count_chars(document.text);
+      std::int64_t chars = static_cast<std::int64_t>(count_code_points(document.text));
       if (chars < min_chars_) return Verdict::drop("too_short");
       if (max_chars_ && chars > *max_chars_) return Verdict::drop("too_long");
     }

@@ -2,43 +2,22 @@
 
 // Code points and the character classes the quality filters share (UTF-8 in, no ICU).
 
+#include <forge/utf8.h>
+
 #include <cstddef>
 #include <string>
 #include <string_view>
 
 namespace forge::text {
 
-// The code point at text[i] and its length in bytes; an ill-formed byte reads as itself.
+// Decoding and counting are the SDK's (forge/utf8.h).
+using forge::count_code_points;
 inline char32_t decode(std::string_view text, std::size_t i, std::size_t& length) {
-  auto byte = [&](std::size_t k) { return static_cast<unsigned char>(text[k]); };
-  unsigned char lead = byte(i);
-  length = lead < 0x80 || lead >= 0xF8 ? 1
-           : lead >= 0xF0              ? 4
-           : lead >= 0xE0              ? 3
-           : lead >= 0xC0              ? 2
-                                       : 1;
-  if (i + length > text.size()) length = 1;
-  if (length == 1) return lead;
-  char32_t value = lead & (0x7F >> length);
-  for (std::size_t k = 1; k < length; ++k) {
-    if ((byte(i + k) & 0xC0) != 0x80) {
-      length = 1;
-      return lead;
-    }
-    value = (value << 6) | (byte(i + k) & 0x3F);
-  }
-  return value;
+  return decode_utf8(text, i, length);
 }
 
 // The code point that ends at text[end - 1], and where it starts.
 char32_t decode_before(std::string_view text, std::size_t end, std::size_t& start);
-
-// Python's len(): every byte that does not continue a UTF-8 sequence starts a code point.
-inline std::size_t count_code_points(std::string_view text) {
-  std::size_t count = 0;
-  for (char c : text) count += (static_cast<unsigned char>(c) & 0xC0) != 0x80;
-  return count;
-}
 
 // Python's str.isspace(): Unicode White_Space plus the separators U+001C..U+001F.
 inline bool is_space(char32_t c) {
