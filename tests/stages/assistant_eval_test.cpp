@@ -39,20 +39,11 @@ TEST(ReplyScoring, FinalMatchIgnoresCaseAndSpacingContainsNeedsEveryString) {
 
 TEST(AssistantEvalStage, AnswersHeldOutChatsWithToolsAndReports) {
   auto dir = test::temp_dir("assistant-eval");
-  test::write_text(
-      dir / "pre.yaml",
-      "stage: pretrain\nname: pre\n"
-      "tokenizer: {plugin: bytes, special_tokens: ['<|endoftext|>', '<|im_start|>', "
-      "'<|im_sep|>', '<|im_end|>', '<|tool_start|>', '<|tool_end|>', '<|output_start|>', "
-      "'<|output_end|>']}\n"
-      "data:\n  train: {plugin: text, paths: ['/usr/share/common-licenses/[A-F]*']}\n"
-      "model: {plugin: gpt2, n_layer: 2, n_head: 2, d_model: 32, context: 128}\n"
-      "train: {steps: 2, micro_batch: 2}\n");
-  ASSERT_EQ(run_forge({"run", "pre.yaml", "--run-dir", "pre"}, dir).exit_code, 0);
-  test::write_text(dir / "sft.yaml",
-                   "stage: sft\nname: sft\ninit: pre/checkpoints/step-00000002.h5\n"
-                   "data:\n  train: [{plugin: letter_questions, count: 50}]\n"
-                   "train: {steps: 3, micro_batch: 2}\n");
+  const fs::path init = test::pretrain_tiny(dir);
+  test::write_text(dir / "sft.yaml", "stage: sft\nname: sft\ninit: " + init.string() +
+                                         "\n"
+                                         "data:\n  train: [{plugin: letter_questions, count: 50}]\n"
+                                         "train: {steps: 3, micro_batch: 2}\n");
   auto sft = run_forge({"run", "sft.yaml", "--run-dir", "sft"}, dir);
   ASSERT_EQ(sft.exit_code, 0) << sft.output;
   test::write_text(dir / "eval.yaml",

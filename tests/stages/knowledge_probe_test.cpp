@@ -16,18 +16,12 @@ using test::run_forge;
 
 TEST(KnowledgeProbeStage, TurnsWhatTheModelGetsWrongIntoRefusals) {
   auto dir = test::temp_dir("knowledge-probe");
-  test::write_text(dir / "pre.yaml",
-                   "stage: pretrain\nname: pre\n"
-                   "tokenizer: {plugin: bytes, special_tokens: ['<|endoftext|>', '<|im_start|>', "
-                   "'<|im_sep|>', '<|im_end|>']}\n"
-                   "data:\n  train: {plugin: text, paths: ['/usr/share/common-licenses/[A-F]*']}\n"
-                   "model: {plugin: gpt2, n_layer: 1, n_head: 2, d_model: 16, context: 96}\n"
-                   "train: {steps: 1, micro_batch: 2}\n");
-  ASSERT_EQ(run_forge({"run", "pre.yaml", "--run-dir", "pre"}, dir).exit_code, 0);
+  const fs::path init = test::pretrain_tiny(dir, test::kChatSpecialTokens, 96);
   test::write_text(dir / "probe.yaml",
-                   "stage: knowledge_probe\nname: probe\ninit: pre/checkpoints/step-00000001.h5\n"
-                   "data: [{plugin: fact_questions, count: 4, people: 20, test_fraction: 0}]\n"
-                   "samples: 3\nmax_tokens: 12\n");
+                   "stage: knowledge_probe\nname: probe\ninit: " + init.string() +
+                       "\n"
+                       "data: [{plugin: fact_questions, count: 4, people: 20, test_fraction: 0}]\n"
+                       "samples: 3\nmax_tokens: 12\n");
   auto probe = run_forge({"run", "probe.yaml", "--run-dir", "probe"}, dir);
   ASSERT_EQ(probe.exit_code, 0) << probe.output;
   // One step of training knows none of the facts: every question becomes a refusal.
@@ -49,10 +43,12 @@ TEST(KnowledgeProbeStage, TurnsWhatTheModelGetsWrongIntoRefusals) {
   EXPECT_EQ(nlohmann::json::parse(first)["replies"].size(), 3u);
 
   // The probe's chats feed the sft stage as they are.
-  test::write_text(dir / "sft.yaml",
-                   "stage: sft\nname: sft\ninit: pre/checkpoints/step-00000001.h5\n"
-                   "data:\n  train: [{plugin: conversations, paths: [probe/conversations.jsonl]}]\n"
-                   "train: {steps: 1, micro_batch: 1}\n");
+  test::write_text(
+      dir / "sft.yaml",
+      "stage: sft\nname: sft\ninit: " + init.string() +
+          "\n"
+          "data:\n  train: [{plugin: conversations, paths: [probe/conversations.jsonl]}]\n"
+          "train: {steps: 1, micro_batch: 1}\n");
   EXPECT_EQ(run_forge({"run", "sft.yaml", "--run-dir", "sft"}, dir).exit_code, 0);
 
   auto no_answers = run_forge(

@@ -15,23 +15,6 @@ namespace {
 namespace fs = std::filesystem;
 using test::run_forge;
 
-// A few pretraining steps on licence texts with byte tokens and the chat markers.
-fs::path pretrain(const fs::path& dir, const std::string& specials) {
-  test::write_text(
-      dir / "pre.yaml",
-      "stage: pretrain\nname: pre\n"
-      "tokenizer: {plugin: bytes, special_tokens: [" +
-          specials +
-          "]}\n"
-          "data:\n  train: {plugin: text, paths: ['/usr/share/common-licenses/[A-F]*']}\n"
-          "model: {plugin: gpt2, n_layer: 2, n_head: 2, d_model: 32, context: 64}\n"
-          "train: {steps: 5, micro_batch: 4}\n");
-  auto result =
-      run_forge({"run", (dir / "pre.yaml").string(), "--run-dir", (dir / "pre").string()}, dir);
-  EXPECT_EQ(result.exit_code, 0) << result.output;
-  return dir / "pre" / "checkpoints" / "step-00000005.h5";
-}
-
 // "What is N plus one?" -> "N plus one is M." for N in [from, to).
 void write_pairs(const fs::path& file, int from, int to) {
   std::string lines;
@@ -69,7 +52,7 @@ std::vector<nlohmann::json> read_jsonl(const fs::path& file) {
 
 TEST(SftStage, FineTunesACheckpointOnConversations) {
   auto dir = test::temp_dir("sft-run");
-  fs::path init = pretrain(dir, "'<|endoftext|>', '<|im_start|>', '<|im_sep|>', '<|im_end|>'");
+  fs::path init = test::pretrain_tiny(dir, test::kChatSpecialTokens, 64);
   ASSERT_TRUE(fs::exists(init));
   auto run = dir / "run";
   auto result = run_forge({"run", sft_recipe(dir, init).string(), "--run-dir", run.string()}, dir);
@@ -94,7 +77,7 @@ TEST(SftStage, FineTunesACheckpointOnConversations) {
 
 TEST(SftStage, RefusesATokenizerWithoutTheChatMarkersAndAMissingCheckpoint) {
   auto dir = test::temp_dir("sft-errors");
-  fs::path init = pretrain(dir, "'<|endoftext|>'");
+  fs::path init = test::pretrain_tiny(dir, "'<|endoftext|>'", 64);
   auto recipe = sft_recipe(dir, init);
   auto result = run_forge({"run", recipe.string(), "--run-dir", (dir / "run").string()}, dir);
   EXPECT_EQ(result.exit_code, 2);

@@ -4,6 +4,8 @@
 
 #include "recipe/recipe.h"
 
+#include <gtest/gtest.h>
+
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -97,6 +99,21 @@ CommandResult run_forge(const std::vector<std::string>& args, const std::filesys
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   result.output = read_text(output_file);
   return result;
+}
+
+std::filesystem::path pretrain_tiny(const std::filesystem::path& dir,
+                                    const std::string& special_tokens, int context) {
+  write_text(dir / "pre.yaml",
+             "stage: pretrain\nname: pre\n"
+             "tokenizer: {plugin: bytes, special_tokens: [" +
+                 special_tokens +
+                 "]}\n"
+                 "data:\n  train: {plugin: text, paths: ['/usr/share/common-licenses/[A-F]*']}\n"
+                 "model: {plugin: gpt2, n_layer: 2, n_head: 2, d_model: 32, context: " +
+                 std::to_string(context) + "}\ntrain: {steps: 5, micro_batch: 4}\n");
+  CommandResult result = run_forge({"run", "pre.yaml", "--run-dir", "pre"}, dir);
+  EXPECT_EQ(result.exit_code, 0) << result.output;
+  return dir / "pre" / "checkpoints" / "step-00000005.h5";
 }
 
 }  // namespace forge::test

@@ -44,6 +44,17 @@ CommandResult run_forge(const std::vector<std::string>& args,
                         const std::filesystem::path& cwd = std::filesystem::current_path(),
                         const std::vector<std::string>& env = {}, int timeout_s = 120);
 
+// The special tokens of the chat template and of tool use, for a tokenizer's special_tokens.
+inline constexpr const char* kChatSpecialTokens =
+    "'<|endoftext|>', '<|im_start|>', '<|im_sep|>', '<|im_end|>', '<|tool_start|>', "
+    "'<|tool_end|>', '<|output_start|>', '<|output_end|>'";
+
+// Five pretraining steps of a tiny gpt2 (byte tokens with `special_tokens`) on the licence
+// texts, run in dir/pre by the `forge` executable; returns the path of its checkpoint.
+std::filesystem::path pretrain_tiny(const std::filesystem::path& dir,
+                                    const std::string& special_tokens = kChatSpecialTokens,
+                                    int context = 128);
+
 // CPU seconds this thread has used: timing tests compare it with their bound, so a machine
 // busy with other work does not fail them.
 double thread_cpu_seconds();
