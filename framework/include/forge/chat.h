@@ -72,4 +72,8 @@ FORGE_API std::vector<ChatMessage> chat_from_json(const nlohmann::json& messages
                                                   const std::string& where = "messages");
 FORGE_API nlohmann::json chat_to_json(const std::vector<ChatMessage>& messages);
 
+// A plain "role: content" line per message (tool calls as "[NAME] ARGUMENTS" lines): a
+// conversation's text for filters and for reading.
+FORGE_API std::string chat_transcript(const std::vector<ChatMessage>& messages);
+
 }  // namespace forge

@@ -2,6 +2,8 @@
 
 #include <forge/export.h>
 
+#include <nlohmann/json.hpp>
+
 #include <cstddef>
 #include <filesystem>
 #include <functional>
@@ -36,6 +38,13 @@ class FORGE_API LineReader {
   std::unique_ptr<Impl> impl_;
   std::size_t line_number_ = 0;
 };
+
+// Calls `sink` with each non-blank line of a JSON Lines file (plain or gzip) as a JSON object,
+// and "FILE:LINE" for messages; stops early when it returns false. Throws forge::Error naming
+// the line for invalid JSON or a value that is not an object.
+FORGE_API void read_json_lines(
+    const std::filesystem::path& file,
+    const std::function<bool(nlohmann::json&& object, const std::string& where)>& sink);
 
 // Writes a file, optionally gzip-compressed, under a temporary name; commit() flushes, syncs
 // and renames it into place, so readers never see a partial file. One writer per file at a

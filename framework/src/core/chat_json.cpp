@@ -88,4 +88,15 @@ nlohmann::json chat_to_json(const std::vector<ChatMessage>& messages) {
   return out;
 }
 
+std::string chat_transcript(const std::vector<ChatMessage>& messages) {
+  std::string text;
+  for (const ChatMessage& message : messages) {
+    if (!text.empty()) text += '\n';
+    text += message.role + ": " + message.content;
+    for (const ToolCall& call : message.tool_calls)
+      text += "\n[" + call.name + "] " + call.arguments;
+  }
+  return text;
+}
+
 }  // namespace forge

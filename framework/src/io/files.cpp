@@ -116,4 +116,27 @@ bool LineReader::next(std::string& line) {
   return true;
 }
 
+void read_json_lines(
+    const std::filesystem::path& file,
+    const std::function<bool(nlohmann::json&& object, const std::string& where)>& sink) {
+  LineReader reader(file);
+  std::string line;
+  while (reader.next(line)) {
+    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
+    const std::string where = cat(file.string(), ":", reader.line_number());
+    nlohmann::json object;
+    try {
+      object = nlohmann::json::parse(line);
+    } catch (const nlohmann::json::parse_error& error) {
+      std::string message = error.what();
+      std::size_t tag = message.find("] ");  // drop nlohmann's "[json.exception...] " tag
+      if (tag != std::string::npos) message.erase(0, tag + 2);
+      throw Error(cat(where, ": invalid JSON: ", message));
+    }
+    if (!object.is_object())
+      throw Error(cat(where, ": expected a JSON object, found ", object.type_name()));
+    if (!sink(std::move(object), where)) return;
+  }
+}
+
 }  // namespace forge

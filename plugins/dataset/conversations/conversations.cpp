@@ -20,17 +20,6 @@ namespace {
 namespace fs = std::filesystem;
 using Json = nlohmann::json;
 
-std::string transcript(const std::vector<ChatMessage>& messages) {
-  std::string text;
-  for (const ChatMessage& message : messages) {
-    if (!text.empty()) text += '\n';
-    text += message.role + ": " + message.content;
-    for (const ToolCall& call : message.tool_calls)
-      text += "\n[" + call.name + "] " + call.arguments;
-  }
-  return text;
-}
-
 class Conversations : public Dataset {
  public:
   explicit Conversations(const Config& config)
@@ -52,27 +41,12 @@ class Conversations : public Dataset {
   }
 
   void read(const std::string& shard, const std::function<bool(Document&&)>& sink) const override {
-    LineReader reader(shard);
-    std::string line;
-    while (reader.next(line)) {
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      if (!sink(parse(line, cat(shard, ":", reader.line_number())))) return;
-    }
+    read_json_lines(
+        shard, [&](Json&& object, const std::string& where) { return sink(parse(object, where)); });
   }
 
  private:
-  Document parse(const std::string& line, const std::string& where) const {
-    Json object;
-    try {
-      object = Json::parse(line);
-    } catch (const Json::parse_error& error) {
-      std::string message = error.what();
-      std::size_t tag = message.find("] ");
-      if (tag != std::string::npos) message.erase(0, tag + 2);
-      throw Error(cat(where, ": invalid JSON: ", message));
-    }
-    if (!object.is_object())
-      throw Error(cat(where, ": expected a JSON object, found ", object.type_name()));
+  Document parse(Json& object, const std::string& where) const {
     std::vector<ChatMessage> messages;
     if (object.contains(messages_key_)) {
       messages = chat_from_json(object[messages_key_], cat(where, ": ", messages_key_));
@@ -97,7 +71,7 @@ class Conversations : public Dataset {
     document.id = where;
     if (auto id = object.find("id"); id != object.end() && (id->is_string() || id->is_number()))
       document.id = id->is_string() ? id->get<std::string>() : id->dump();
-    document.text = transcript(messages);
+    document.text = chat_transcript(messages);
     document.metadata["messages"] = chat_to_json(messages);
     return document;
   }

@@ -125,12 +125,9 @@ class Jsonl : public Dataset {
   }
 
   void read(const std::string& shard, const std::function<bool(Document&&)>& sink) const override {
-    LineReader reader(shard);
-    std::string line;
-    while (reader.next(line)) {
-      if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-      if (!sink(parse(line, cat(shard, ":", reader.line_number())))) return;
-    }
+    read_json_lines(shard, [&](Json&& object, const std::string& where) {
+      return sink(parse(std::move(object), where));
+    });
   }
 
   bool can_write() const override { return true; }
@@ -148,20 +145,8 @@ class Jsonl : public Dataset {
   }
 
  private:
-  // One line as a document; `where` is "file:line" for messages.
-  Document parse(const std::string& line, const std::string& where) const {
-    Json object;
-    try {
-      object = Json::parse(line);
-    } catch (const Json::parse_error& error) {
-      std::string message = error.what();
-      std::size_t tag = message.find("] ");  // drop nlohmann's "[json.exception...] " tag
-      if (tag != std::string::npos) message.erase(0, tag + 2);
-      throw Error(cat(where, ": invalid JSON: ", message));
-    }
-    if (!object.is_object()) {
-      throw Error(cat(where, ": expected a JSON object, found ", object.type_name()));
-    }
+  // One line's object as a document; `where` is "file:line" for messages.
+  Document parse(Json&& object, const std::string& where) const {
     Document document;
     auto text = object.find(keys_.text);
     if (text == object.end()) {

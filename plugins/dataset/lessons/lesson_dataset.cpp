@@ -36,8 +36,7 @@ void LessonDataset::read(const std::string& shard,
     if (in_test != test_split_) continue;
     Document document;
     document.id = cat(shard, "-", made++);
-    for (const ChatMessage& m : lesson->messages)
-      document.text += (document.text.empty() ? "" : "\n") + m.role + ": " + m.content;
+    document.text = chat_transcript(lesson->messages);
     document.metadata["messages"] = chat_to_json(lesson->messages);
     document.metadata["lesson_key"] = lesson->key;
     if (!lesson->answer.empty()) document.metadata["answer"] = lesson->answer;
