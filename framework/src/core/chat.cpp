@@ -39,7 +39,7 @@ struct ToolMarkers {
 class Renderer {
  public:
   Renderer(const Tokenizer& tokenizer, const ChatTemplate& chat)
-      : tokenizer_(tokenizer), chat_(chat), m_(tokenizer, chat) {}
+      : tokenizer_(tokenizer), m_(tokenizer, chat) {}
 
   void marker(TokenId id, std::uint8_t mask) { append({id}, mask); }
   void tool_marker(const std::string& name, std::uint8_t mask) {
@@ -60,7 +60,6 @@ class Renderer {
     out_.mask.insert(out_.mask.end(), ids.size(), mask);
   }
   const Tokenizer& tokenizer_;
-  const ChatTemplate& chat_;
   Markers m_;
   RenderedChat out_;
 };

@@ -114,16 +114,12 @@ class AssistantEvalJob : public StageJob {
 
  private:
   nlohmann::json score(const Document& document, const EvalSet& set, Tally& tally) {
-    std::vector<ChatMessage> messages =
-        chat_from_json(document.metadata.at("messages"), document.id);
-    // The prompt is everything before the first assistant message; the rest is the reference.
-    std::size_t first = 0;
-    while (first < messages.size() && messages[first].role != "assistant") ++first;
+    auto [prompt, reference] =
+        split_at_reply(chat_from_json(document.metadata.at("messages"), document.id));
     TurnRequest request;
-    request.conversation.assign(messages.begin(), messages.begin() + first);
+    request.conversation = std::move(prompt);
     request.max_tokens = max_tokens_;
     request.seed = mix64(seed_ + tally.conversations);
-    std::vector<ChatMessage> reference(messages.begin() + first, messages.end());
     bool reference_tool = false;
     for (const ChatMessage& m : reference) reference_tool |= !m.tool_calls.empty();
     TurnResult turn =

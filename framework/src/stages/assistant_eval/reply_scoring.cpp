@@ -1,5 +1,6 @@
 #include "stages/assistant_eval/reply_scoring.h"
 
+#include <algorithm>
 #include <cctype>
 
 namespace forge {
@@ -16,6 +17,12 @@ std::string normalized_reply(const std::string& text) {
   }
   if (!out.empty() && out.back() == ' ') out.pop_back();
   return out;
+}
+
+HeldOutChat split_at_reply(const std::vector<ChatMessage>& messages) {
+  auto first = std::find_if(messages.begin(), messages.end(),
+                            [](const ChatMessage& m) { return m.role == "assistant"; });
+  return {{messages.begin(), first}, {first, messages.end()}};
 }
 
 std::string final_reply(const std::vector<ChatMessage>& messages) {

@@ -18,6 +18,13 @@ struct ReplyCheck {
 // Lower case, whitespace runs as one space, trimmed: replies that differ only so are equal.
 FORGE_API std::string normalized_reply(const std::string& text);
 
+// A held-out conversation split at its first assistant message: what the model is asked and
+// what it should answer.
+struct HeldOutChat {
+  std::vector<ChatMessage> prompt, reference;
+};
+FORGE_API HeldOutChat split_at_reply(const std::vector<ChatMessage>& messages);
+
 // The last assistant message's content, or "" when there is none.
 FORGE_API std::string final_reply(const std::vector<ChatMessage>& messages);
 

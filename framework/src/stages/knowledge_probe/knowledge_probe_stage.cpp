@@ -61,13 +61,8 @@ class ProbeJob : public StageJob {
       if (answer == question.metadata.end() || !answer->is_string())
         throw RunFailure(cat("question '", question.id, "' has no metadata.answer to judge by; ",
                              "use a dataset that sets it, such as fact_questions"));
-      std::vector<ChatMessage> messages =
-          chat_from_json(question.metadata.at("messages"), question.id);
-      const auto first = static_cast<std::size_t>(
-          std::find_if(messages.begin(), messages.end(),
-                       [](const ChatMessage& m) { return m.role == "assistant"; }) -
-          messages.begin());
-      std::vector<ChatMessage> prompt(messages.begin(), messages.begin() + first);
+      auto [prompt, reference] =
+          split_at_reply(chat_from_json(question.metadata.at("messages"), question.id));
       GenerationRequest request;
       request.prompts.assign(static_cast<std::size_t>(samples_),
                              render_chat(*model_.tokenizer, prompt, chat, true).ids);
@@ -86,9 +81,10 @@ class ProbeJob : public StageJob {
       }
       const bool known = right >= known_when_;
       std::vector<ChatMessage> out = prompt;
-      out.push_back({"assistant",
-                     known ? final_reply(messages) : refusals_[counts.questions % refusals_.size()],
-                     {}});
+      out.push_back(
+          {"assistant",
+           known ? final_reply(reference) : refusals_[counts.questions % refusals_.size()],
+           {}});
       chats.write(dump({{"messages", chat_to_json(out)}}) + "\n");
       nlohmann::json row{{"id", question.id},   {"answer", *answer}, {"right", right},
                          {"samples", samples_}, {"known", known},    {"replies", replies}};
