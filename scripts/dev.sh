@@ -13,7 +13,7 @@ PACKAGES=(
   build-essential cmake ninja-build pkg-config git file
   libyaml-cpp-dev libboost-dev libboost-program-options-dev nlohmann-json3-dev zlib1g-dev
   libhdf5-dev libopenblas-dev libgtest-dev libgmock-dev clang-format bible-kjv libpcre2-dev
-  libcld2-dev publicsuffix libxml2-dev chromium libgmp-dev
+  libcld2-dev publicsuffix libxml2-dev chromium libgmp-dev libopenmpi-dev openmpi-bin
 )
 
 install_packages() {

@@ -85,13 +85,18 @@ std::string shell_quote(const std::string& text) {
   return out + "'";
 }
 
-CommandResult run_forge(const std::vector<std::string>& args, const std::filesystem::path& cwd,
-                        const std::vector<std::string>& env, int timeout_s) {
+namespace {
+
+// `launcher` (already quoted) runs before forge, e.g. mpirun and its options.
+CommandResult run_forge_with(const std::string& launcher, const std::vector<std::string>& args,
+                             const std::filesystem::path& cwd, const std::vector<std::string>& env,
+                             int timeout_s) {
   static std::atomic<int> counter{0};
   auto output_file = temp_dir("command-" + std::to_string(counter++)) / "output.txt";
   std::string command = "cd " + shell_quote(cwd.string()) + " && env";
   for (const auto& assignment : env) command += " " + shell_quote(assignment);
-  command += " timeout -s KILL " + std::to_string(timeout_s) + " " + shell_quote(FORGE_EXECUTABLE);
+  command += " timeout -s KILL " + std::to_string(timeout_s) + " " + launcher +
+             shell_quote(FORGE_EXECUTABLE);
   for (const auto& arg : args) command += " " + shell_quote(arg);
   command += " > " + shell_quote(output_file.string()) + " 2>&1 < /dev/null";
   int status = std::system(command.c_str());
@@ -99,6 +104,26 @@ CommandResult run_forge(const std::vector<std::string>& args, const std::filesys
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   result.output = read_text(output_file);
   return result;
+}
+
+}  // namespace
+
+CommandResult run_forge(const std::vector<std::string>& args, const std::filesystem::path& cwd,
+                        const std::vector<std::string>& env, int timeout_s) {
+  return run_forge_with("", args, cwd, env, timeout_s);
+}
+
+bool mpi_available() { return std::string(FORGE_MPIEXEC) != ""; }
+
+CommandResult run_forge_ranks(int ranks, const std::vector<std::string>& args,
+                              const std::filesystem::path& cwd, const std::vector<std::string>& env,
+                              int timeout_s) {
+  std::vector<std::string> all = {"OMPI_ALLOW_RUN_AS_ROOT=1", "OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1",
+                                  "FORGE_THREADS=1"};
+  all.insert(all.end(), env.begin(), env.end());
+  const std::string launcher =
+      shell_quote(FORGE_MPIEXEC) + " --oversubscribe -np " + std::to_string(ranks) + " ";
+  return run_forge_with(launcher, args, cwd, all, timeout_s);
 }
 
 std::filesystem::path pretrain_tiny(const std::filesystem::path& dir,

@@ -44,6 +44,14 @@ CommandResult run_forge(const std::vector<std::string>& args,
                         const std::filesystem::path& cwd = std::filesystem::current_path(),
                         const std::vector<std::string>& env = {}, int timeout_s = 120);
 
+// Runs the built `forge` as `ranks` processes under mpirun (allowed as root, oversubscribing a
+// small machine, one thread each). Only when mpi_available().
+CommandResult run_forge_ranks(int ranks, const std::vector<std::string>& args,
+                              const std::filesystem::path& cwd,
+                              const std::vector<std::string>& env = {}, int timeout_s = 180);
+// Whether this build has MPI and its mpirun.
+bool mpi_available();
+
 // The special tokens of the chat template and of tool use, for a tokenizer's special_tokens.
 inline constexpr const char* kChatSpecialTokens =
     "'<|endoftext|>', '<|im_start|>', '<|im_sep|>', '<|im_end|>', '<|tool_start|>', "

@@ -35,6 +35,7 @@ class FORGE_API TokenSource {
   virtual ~TokenSource();
   // Fills `length` tokens (the request's length): a model reads length-1 and predicts the next.
   virtual void next(TokenId* out) = 0;
+  // Windows read so far: seek(position() + n) skips n windows (another rank's share).
   virtual std::uint64_t position() const = 0;
   virtual void seek(std::uint64_t position) = 0;
   virtual std::uint64_t total_tokens() const = 0;

@@ -7,6 +7,7 @@
 #include "cli/commands.h"
 #include "cli/usage.h"
 #include "core/build_info.h"
+#include "dist/communicator.h"
 #include "stages/runner.h"
 
 #include <cstdlib>
@@ -93,13 +94,16 @@ int main(int argc, char** argv) {
     std::cerr << "forge: " << e.message << " (see '" << help << "')\n";
     return 2;
   } catch (const forge::RunFailure& e) {
-    std::cerr << "forge: failed: " << e.what() << "\n";
+    std::cerr << "forge: " << forge::rank_prefix() << "failed: " << e.what() << "\n";
+    forge::end_all_ranks_if_parallel(1);
     return 1;
   } catch (const forge::Error& e) {
-    std::cerr << "forge: " << e.what() << "\n";
+    std::cerr << "forge: " << forge::rank_prefix() << e.what() << "\n";
+    forge::end_all_ranks_if_parallel(2);
     return 2;
   } catch (const std::exception& e) {
-    std::cerr << "forge: internal error: " << e.what() << "\n";
+    std::cerr << "forge: " << forge::rank_prefix() << "internal error: " << e.what() << "\n";
+    forge::end_all_ranks_if_parallel(1);
     return 1;
   }
 }

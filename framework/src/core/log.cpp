@@ -13,6 +13,7 @@ namespace forge {
 namespace {
 
 std::atomic<LogLevel> g_level{LogLevel::info};
+std::atomic<int> g_rank{0};
 std::mutex g_mutex;
 std::ofstream g_file;
 
@@ -43,6 +44,10 @@ std::string timestamp() {
 }  // namespace
 
 void set_log_level(LogLevel level) { g_level = level; }
+void set_log_rank(int rank) { g_rank = rank; }
+bool console_shows(LogLevel level) {
+  return level >= g_level && (g_rank == 0 || level >= LogLevel::warn);
+}
 LogLevel log_level() { return g_level; }
 
 LogLevel parse_log_level(std::string_view name) {
@@ -63,13 +68,14 @@ void set_log_file(const std::filesystem::path& file) {
 
 void log_write(LogLevel level, std::string_view message) {
   std::lock_guard lock(g_mutex);
-  if (level >= g_level) {
+  if (console_shows(level)) {
     // Progress bars redraw with '\r' on a terminal; start messages on a clean line there.
     static const bool terminal = ::isatty(STDERR_FILENO);
     const char* clear = terminal ? "\33[2K\r" : "";
+    const std::string rank = g_rank > 0 ? cat("rank ", g_rank.load(), ": ") : "";
     if (level >= LogLevel::warn)
-      std::fprintf(stderr, "%s%s: %.*s\n", clear, level_tag(level), int(message.size()),
-                   message.data());
+      std::fprintf(stderr, "%s%s%s: %.*s\n", clear, rank.c_str(), level_tag(level),
+                   int(message.size()), message.data());
     else
       std::fprintf(stderr, "%s%.*s\n", clear, int(message.size()), message.data());
     std::fflush(stderr);

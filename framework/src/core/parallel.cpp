@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include <sched.h>
+
 namespace forge {
 namespace {
 
@@ -132,8 +134,18 @@ unsigned default_threads() {
     int threads = std::atoi(value);
     if (threads > 0) return static_cast<unsigned>(threads);
   }
-  unsigned hardware = std::thread::hardware_concurrency();
-  return hardware ? hardware : 1;
+  // The cores this process may run on (a launcher's binding, taskset, a cgroup's cpuset) ...
+  unsigned cores = std::thread::hardware_concurrency();
+  cpu_set_t allowed;
+  CPU_ZERO(&allowed);
+  const bool bound = sched_getaffinity(0, sizeof allowed, &allowed) == 0 &&
+                     static_cast<unsigned>(CPU_COUNT(&allowed)) < cores;
+  if (bound) cores = static_cast<unsigned>(CPU_COUNT(&allowed));
+  // ... shared with the other ranks of this machine when the launcher did not bind them.
+  const char* local_ranks = std::getenv("OMPI_COMM_WORLD_LOCAL_SIZE");
+  if (!bound && local_ranks && std::atoi(local_ranks) > 1)
+    cores /= static_cast<unsigned>(std::atoi(local_ranks));
+  return cores ? cores : 1;
 }
 
 void parallel_for(std::size_t count, unsigned threads,

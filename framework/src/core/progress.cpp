@@ -41,7 +41,7 @@ Progress::Progress(std::string label, std::uint64_t total, std::string unit)
       total_(total),
       start_(std::chrono::steady_clock::now()),
       last_draw_(start_),
-      terminal_(::isatty(STDERR_FILENO) && log_level() <= LogLevel::info) {
+      terminal_(::isatty(STDERR_FILENO) && console_shows(LogLevel::info)) {
   const char* interval = std::getenv("FORGE_PROGRESS_SECONDS");
   plain_interval_s_ = interval ? std::atof(interval) : 10.0;
   if (plain_interval_s_ <= 0) plain_interval_s_ = 10.0;

@@ -11,7 +11,7 @@
 namespace forge {
 
 // Appends one JSON object per line to a run's metrics.jsonl, flushed at once so a crash loses
-// nothing already logged. Thread-safe.
+// nothing already logged. Thread-safe. An empty path writes nowhere (ranks other than 0).
 class FORGE_API MetricsWriter {
  public:
   explicit MetricsWriter(const std::filesystem::path& file);

@@ -4,6 +4,7 @@
 #include <forge/log.h>
 #include <forge/parallel.h>
 
+#include "dist/communicator.h"
 #include "io/environment.h"
 #include "io/run_dir.h"
 #include "recipe/recipe.h"
@@ -18,25 +19,41 @@ nlohmann::json run_status(const ResolvedRecipe& recipe, const std::string& statu
   return {{"name", recipe.name}, {"stage", recipe.stage->name()}, {"status", status}};
 }
 
-// Runs a prepared job, keeping run.json's status true to what happened.
+// Every rank logs to its own file; rank 0's is log.txt.
+void open_log(const fs::path& dir, const Communicator& world) {
+  set_log_rank(world.rank());
+  set_log_file(world.rank() == 0 ? dir / "log.txt" : dir / cat("log.rank-", world.rank(), ".txt"));
+}
+
+// Runs a prepared job, keeping run.json's status true to what happened. Rank 0 writes the
+// run's files; a failing rank records its error before all ranks end.
 void work(StageJob& job, const ResolvedRecipe& recipe, RunContext& context) {
+  Communicator& world = process_world();
   nlohmann::json status = read_run_status(context.dir);
   status.update(run_status(recipe, "running"));
   if (!status.contains("started")) status["started"] = utc_timestamp();
-  write_run_status(context.dir, status);
-  MetricsWriter metrics(context.dir / "metrics.jsonl");
+  if (world.is_root()) write_run_status(context.dir, status);
+  MetricsWriter metrics(world.is_root() ? context.dir / "metrics.jsonl" : fs::path());
   context.metrics = &metrics;
   auto start = std::chrono::steady_clock::now();
   try {
     job.run(context);
   } catch (const std::exception& e) {
+    const std::string where = world.size() > 1 ? cat("rank ", world.rank(), ": ") : "";
     status["status"] = "failed";
-    status["error"] = e.what();
+    status["error"] = where + e.what();
     status["finished"] = utc_timestamp();
     write_run_status(context.dir, status);
     log_error(e.what());
     set_log_file({});
     throw RunFailure(cat(e.what(), " (run directory: ", context.dir.string(), ")"));
+  }
+  // With several ranks the run is complete once every rank is done and one says so.
+  if (world.size() > 1)
+    context.complete = world.all_reduce({context.complete ? 1.0 : 0.0}, ReduceOp::max)[0] > 0;
+  if (!world.is_root()) {
+    set_log_file({});
+    return;
   }
   status["status"] = context.complete ? "complete" : "incomplete";
   status.erase("error");
@@ -61,14 +78,21 @@ fs::path run_recipe(ResolvedRecipe& recipe, Registry& plugins, const RunOptions&
              "' (dry run: nothing was started)");
     return {};
   }
-  fs::path dir = create_run_dir(recipe.name, options.run_dir, options.overwrite);
-  write_file_atomic(dir / "recipe.yaml", emit_yaml(recipe.root));
+  // Rank 0 makes the folder and tells the others where it is.
+  Communicator& world = process_world();
   unsigned threads = default_threads();
-  write_file_atomic(dir / "env.json",
-                    describe_environment(threads, options.command).dump(2) + "\n");
-  update_latest_link(recipe.name, dir);
-  set_log_file(dir / "log.txt");
-  log_info("run '", recipe.name, "' (stage ", recipe.stage->name(), ") in ", dir.string());
+  fs::path dir;
+  if (world.is_root()) {
+    dir = create_run_dir(recipe.name, options.run_dir, options.overwrite);
+    write_file_atomic(dir / "recipe.yaml", emit_yaml(recipe.root));
+    write_file_atomic(dir / "env.json",
+                      describe_environment(threads, options.command).dump(2) + "\n");
+    update_latest_link(recipe.name, dir);
+  }
+  dir = world.broadcast(dir.string(), 0);
+  open_log(dir, world);
+  log_info("run '", recipe.name, "' (stage ", recipe.stage->name(), ") in ", dir.string(),
+           world.size() > 1 ? cat(", rank ", world.rank(), " of ", world.size()) : "");
   RunContext context{dir, false, threads, nullptr};
   work(*job, recipe, context);
   return dir;
@@ -88,9 +112,11 @@ void resume_run(const fs::path& run_dir, Registry& plugins, const std::string& c
     return;
   }
   std::unique_ptr<StageJob> job = recipe.stage->prepare(Config(recipe.root, ""), plugins);
+  Communicator& world = process_world();
   unsigned threads = default_threads();
-  write_file_atomic(run_dir / "env.json", describe_environment(threads, command).dump(2) + "\n");
-  set_log_file(run_dir / "log.txt");
+  if (world.is_root())
+    write_file_atomic(run_dir / "env.json", describe_environment(threads, command).dump(2) + "\n");
+  open_log(run_dir, world);
   log_info("resuming run '", recipe.name, "' (stage ", recipe.stage->name(), ") in ",
            run_dir.string());
   RunContext context{run_dir, true, threads, nullptr};

@@ -40,13 +40,46 @@ AdamWConfig optimizer_from(const Config& section) {
   return config;
 }
 
-AdamW::AdamW(Model& model, const AdamWConfig& config)
-    : params_(model.parameters()), config_(config) {
-  for (const auto& [name, param] : params_) {
-    bool decayed = model.decays(name);
+OptimizerState::~OptimizerState() = default;
+
+std::vector<bool> decayed_parameters(Model& model, const AdamWConfig& config) {
+  std::vector<bool> decayed;
+  for (const auto& [name, param] : model.parameters()) {
+    bool decays = model.decays(name);
     for (const std::string& fragment : config.no_decay)
-      if (name.find(fragment) != std::string::npos) decayed = false;
-    decay_.push_back(decayed);
+      if (name.find(fragment) != std::string::npos) decays = false;
+    decayed.push_back(decays);
+  }
+  return decayed;
+}
+
+void write_moments(CheckpointWriter& writer, const NamedTensors& params,
+                   const std::vector<Tensor>& m, const std::vector<Tensor>& v, std::int64_t steps) {
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const std::string group = "/optim/" + params[i].first;
+    write_tensor(writer, group + "/m", m[i]);
+    write_tensor(writer, group + "/v", v[i]);
+  }
+  writer.set_attribute("/optim", "step", steps);
+}
+
+std::int64_t read_moments(const CheckpointReader& reader, const NamedTensors& params,
+                          std::vector<Tensor>& m, std::vector<Tensor>& v) {
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const std::string group = "/optim/" + params[i].first;
+    read_tensor(reader, group + "/m", m[i]);
+    read_tensor(reader, group + "/v", v[i]);
+  }
+  auto step = reader.attribute("/optim", "step");
+  if (!step || !std::holds_alternative<std::int64_t>(*step))
+    throw Error(cat("checkpoint '", reader.file().string(),
+                    "' has no integer /optim step attribute; it was not written by a trainer"));
+  return std::get<std::int64_t>(*step);
+}
+
+AdamW::AdamW(Model& model, const AdamWConfig& config)
+    : params_(model.parameters()), config_(config), decay_(decayed_parameters(model, config)) {
+  for (const auto& [name, param] : params_) {
     DType dtype = param.dtype() == DType::f64 ? DType::f64 : DType::f32;
     m_.push_back(Tensor::zeros(param.shape(), dtype, param.device()));
     v_.push_back(Tensor::zeros(param.shape(), dtype, param.device()));
@@ -82,26 +115,8 @@ void AdamW::zero_grad() {
   for (auto& [name, param] : params_) param.set_grad(Tensor());
 }
 
-void AdamW::save(CheckpointWriter& writer) const {
-  for (std::size_t i = 0; i < params_.size(); ++i) {
-    const std::string group = "/optim/" + params_[i].first;
-    write_tensor(writer, group + "/m", m_[i]);
-    write_tensor(writer, group + "/v", v_[i]);
-  }
-  writer.set_attribute("/optim", "step", steps_);
-}
+void AdamW::save(CheckpointWriter& writer) const { write_moments(writer, params_, m_, v_, steps_); }
 
-void AdamW::load(const CheckpointReader& reader) {
-  for (std::size_t i = 0; i < params_.size(); ++i) {
-    const std::string group = "/optim/" + params_[i].first;
-    read_tensor(reader, group + "/m", m_[i]);
-    read_tensor(reader, group + "/v", v_[i]);
-  }
-  auto step = reader.attribute("/optim", "step");
-  if (!step || !std::holds_alternative<std::int64_t>(*step))
-    throw Error(cat("checkpoint '", reader.file().string(),
-                    "' has no integer /optim step attribute; it was not written by a trainer"));
-  steps_ = std::get<std::int64_t>(*step);
-}
+void AdamW::load(const CheckpointReader& reader) { steps_ = read_moments(reader, params_, m_, v_); }
 
 }  // namespace forge

@@ -24,9 +24,30 @@ struct AdamWConfig {
 FORGE_API Schema optimizer_schema();
 FORGE_API AdamWConfig optimizer_from(const Config& section);
 
+// What a checkpoint keeps of an optimizer: /optim/<param>/{m,v} and the step count. load()
+// refuses a checkpoint whose moments do not match the model's parameters by name and shape.
+class FORGE_API OptimizerState {
+ public:
+  virtual ~OptimizerState();
+  virtual void save(CheckpointWriter& writer) const = 0;
+  virtual void load(const CheckpointReader& reader) = 0;
+};
+
+// Whether each parameter is in AdamW's decayed group: the model's decays(), less the
+// no_decay fragments.
+FORGE_API std::vector<bool> decayed_parameters(Model& model, const AdamWConfig& config);
+
+// The checkpoint layout of AdamW's moments, one (m, v) pair per parameter in model order.
+FORGE_API void write_moments(CheckpointWriter& writer, const NamedTensors& params,
+                             const std::vector<Tensor>& m, const std::vector<Tensor>& v,
+                             std::int64_t steps);
+// Reads into tensors shaped like the parameters; returns the step count.
+FORGE_API std::int64_t read_moments(const CheckpointReader& reader, const NamedTensors& params,
+                                    std::vector<Tensor>& m, std::vector<Tensor>& v);
+
 // AdamW over a model's parameters in two groups: decayed (the model's decays(), less the
 // no_decay fragments) and not. Moments are f32 (f64 for f64 parameters), zero at the start.
-class FORGE_API AdamW {
+class FORGE_API AdamW : public OptimizerState {
  public:
   AdamW(Model& model, const AdamWConfig& config);
 
@@ -42,10 +63,8 @@ class FORGE_API AdamW {
   // Parameters in each group, for the log at start.
   std::int64_t decayed_count() const;
 
-  // /optim/<param>/{m,v} and the step count; load() refuses a checkpoint whose moments do
-  // not match the model's parameters by name and shape.
-  void save(CheckpointWriter& writer) const;
-  void load(const CheckpointReader& reader);
+  void save(CheckpointWriter& writer) const override;
+  void load(const CheckpointReader& reader) override;
 
  private:
   NamedTensors& params_;

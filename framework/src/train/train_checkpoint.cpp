@@ -33,7 +33,7 @@ std::string joined(const std::vector<std::string>& items) {
 
 }  // namespace
 
-void save_checkpoint(const fs::path& file, Model& model, const AdamW* optimizer,
+void save_checkpoint(const fs::path& file, Model& model, const OptimizerState* optimizer,
                      const Tokenizer& tokenizer, const CheckpointMeta& meta,
                      const TrainPosition& position) {
   fs::create_directories(file.parent_path());
@@ -59,7 +59,7 @@ void save_checkpoint(const fs::path& file, Model& model, const AdamW* optimizer,
   writer.commit();
 }
 
-TrainPosition load_checkpoint(const fs::path& file, Model& model, AdamW* optimizer) {
+TrainPosition load_checkpoint(const fs::path& file, Model& model, OptimizerState* optimizer) {
   CheckpointReader reader(file);
   const std::int64_t version = integer_attribute(reader, "/meta", "format_version");
   if (version != kCheckpointFormatVersion)

@@ -37,12 +37,12 @@ struct CheckpointMeta {
 };
 
 FORGE_API void save_checkpoint(const std::filesystem::path& file, Model& model,
-                               const AdamW* optimizer, const Tokenizer& tokenizer,
+                               const OptimizerState* optimizer, const Tokenizer& tokenizer,
                                const CheckpointMeta& meta, const TrainPosition& position);
 
 // Restores parameters (and the optimizer's moments when given) and returns the position.
 FORGE_API TrainPosition load_checkpoint(const std::filesystem::path& file, Model& model,
-                                        AdamW* optimizer);
+                                        OptimizerState* optimizer);
 
 // A run's checkpoints/ files "step-00000500.h5", oldest first.
 FORGE_API std::filesystem::path checkpoint_path(const std::filesystem::path& run_dir,

@@ -34,6 +34,10 @@ class WindowBatches : public BatchSource {
   TokenBatch next(std::int64_t rows, std::int64_t seq_len, Device device) override {
     return next_batch(*source_, rows, seq_len, device);
   }
+  // A token source's position counts windows.
+  void skip(std::int64_t rows, std::int64_t) override {
+    source_->seek(source_->position() + static_cast<std::uint64_t>(rows));
+  }
   std::uint64_t position() const override { return source_->position(); }
   void seek(std::uint64_t position) override { source_->seek(position); }
 

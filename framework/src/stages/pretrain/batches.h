@@ -24,6 +24,8 @@ class BatchSource {
  public:
   virtual ~BatchSource() = default;
   virtual TokenBatch next(std::int64_t rows, std::int64_t seq_len, Device device) = 0;
+  // Moves past the batch next() would return: another data-parallel rank's micro-batch.
+  virtual void skip(std::int64_t rows, std::int64_t seq_len) { next(rows, seq_len, Device::cpu()); }
   virtual std::uint64_t position() const = 0;
   virtual void seek(std::uint64_t position) = 0;
 };

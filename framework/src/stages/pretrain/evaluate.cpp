@@ -18,13 +18,18 @@ std::vector<float> token_bytes(const Tokenizer& tokenizer) {
 }
 
 EvalResult evaluate(Model& model, BatchSource& source, const std::vector<float>& bytes,
-                    std::int64_t batches, std::int64_t micro_batch, std::int64_t seq_len) {
+                    std::int64_t batches, std::int64_t micro_batch, std::int64_t seq_len,
+                    Communicator& world) {
   NoGradGuard no_grad;
   const Device device = model.parameters().front().second.device();
   source.seek(0);
-  double nats = 0, text_nats = 0, text_bytes = 0;
+  double nats = 0, text_nats = 0, text_bytes = 0, tokens = 0;
   EvalResult result;
   for (std::int64_t b = 0; b < batches; ++b) {
+    if (b % world.size() != world.rank()) {
+      source.skip(micro_batch, seq_len);
+      continue;
+    }
     TokenBatch batch = source.next(micro_batch, seq_len, device);
     ForwardOptions forward;
     forward.document_starts = batch.document_starts;
@@ -54,8 +59,13 @@ EvalResult evaluate(Model& model, BatchSource& source, const std::vector<float>&
     nats += ops::cross_entropy(flat, targets, all).item() * counted;
     text_nats += ops::cross_entropy(flat, targets, text).item() * text_counted;
     text_bytes += batch_bytes;
-    result.tokens += static_cast<std::uint64_t>(counted);
+    tokens += counted;
   }
+  const std::vector<double> sums = world.all_reduce({nats, text_nats, text_bytes, tokens});
+  nats = sums[0];
+  text_nats = sums[1];
+  text_bytes = sums[2];
+  result.tokens = static_cast<std::uint64_t>(sums[3]);
   result.loss = result.tokens ? nats / static_cast<double>(result.tokens) : 0;
   result.bits_per_byte = text_bytes > 0 ? text_nats / (std::log(2.0) * text_bytes) : 0;
   return result;

@@ -4,6 +4,7 @@
 #include <forge/dataset.h>
 #include <forge/tokenizer.h>
 
+#include "dist/communicator.h"
 #include "stages/pretrain/batches.h"
 
 #include <cstdint>
@@ -21,8 +22,10 @@ struct EvalResult {
 std::vector<float> token_bytes(const Tokenizer& tokenizer);
 
 // The validation loss over the first `batches` micro-batches of `source` (rewound first), so
-// every evaluation of a run sees the same windows.
+// every evaluation of a run sees the same windows. Collective: the ranks share the batches
+// and every rank returns the whole result.
 EvalResult evaluate(Model& model, BatchSource& source, const std::vector<float>& bytes,
-                    std::int64_t batches, std::int64_t micro_batch, std::int64_t seq_len);
+                    std::int64_t batches, std::int64_t micro_batch, std::int64_t seq_len,
+                    Communicator& world);
 
 }  // namespace forge

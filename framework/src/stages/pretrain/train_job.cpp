@@ -7,6 +7,7 @@
 #include <forge/progress.h>
 
 #include "blas.h"
+#include "dist/communicator.h"
 #include "engine/assistant_turn.h"
 #include "engine/generate.h"
 #include "stages/pretrain/batches.h"
@@ -14,6 +15,7 @@
 #include "stages/pretrain/run_files.h"
 #include "stages/runner.h"
 #include "train/grad_norm.h"
+#include "train/parallel_optimizer.h"
 
 #include <chrono>
 #include <cmath>
@@ -38,7 +40,11 @@ bool due(std::int64_t every, std::int64_t step, std::int64_t last) {
 class TrainJob : public StageJob {
  public:
   explicit TrainJob(std::unique_ptr<TrainSetup> setup)
-      : s_(std::move(setup)), optimizer_(*s_->model, s_->optimizer) {}
+      : s_(std::move(setup)),
+        world_(process_world()),
+        optimizer_(make_parallel_optimizer(*s_->model, s_->optimizer, world_, s_->parallel)) {
+    FORGE_CHECK(world_.size() == s_->world_size, "the world changed after the recipe was read");
+  }
 
   void run(RunContext& context) override {
     context_ = &context;
@@ -70,7 +76,7 @@ class TrainJob : public StageJob {
       for (const auto& [name, value] : result.metrics) record[name] = value;
       if (s_->val_batches && due(s_->eval_every, step, s_->steps)) {
         EvalResult eval = evaluate(*s_->model, *s_->val_batches, bytes_, s_->eval_batches,
-                                   s_->micro_batch, s_->seq_len);
+                                   s_->micro_batch, s_->seq_len, world_);
         record["val_loss"] = eval.loss;
         record["val_bpb"] = eval.bits_per_byte;
         log_info("step ", step, ": val loss ", fixed(eval.loss, 4), ", ",
@@ -78,7 +84,8 @@ class TrainJob : public StageJob {
       }
       if (due(s_->log_every, step, s_->steps) || record.contains("val_loss"))
         context.metrics->write(record);
-      if (s_->sample && due(s_->sample->every, step, s_->steps)) write_samples(step);
+      if (s_->sample && world_.is_root() && due(s_->sample->every, step, s_->steps))
+        write_samples(step);
       if (due(s_->checkpoint_every, step, s_->steps)) save();
     }
     progress.finish();
@@ -96,14 +103,24 @@ class TrainJob : public StageJob {
     return text;
   }
 
-  std::int64_t tokens_per_step() const { return s_->accumulation * s_->micro_batch * s_->seq_len; }
+  // Over every rank.
+  std::int64_t tokens_per_step() const {
+    return s_->accumulation * s_->micro_batch * s_->seq_len * world_.size();
+  }
 
   StepResult train_step() {
     StepResult result;
     result.lr = learning_rate(s_->optimizer.lr, s_->schedule, position_.step);
-    optimizer_.zero_grad();
-    const double share = 1.0 / static_cast<double>(s_->accumulation);
-    for (std::int64_t micro = 0; micro < s_->accumulation; ++micro) {
+    optimizer_->zero_grad();
+    // A step is accumulation x ranks micro-batches in one global order; rank r takes every
+    // r-th, so the sum of gradients does not depend on how many ranks share the work.
+    const int ranks = world_.size();
+    const double share = 1.0 / static_cast<double>(s_->accumulation * ranks);
+    for (std::int64_t index = 0; index < s_->accumulation * ranks; ++index) {
+      if (index % ranks != world_.rank()) {
+        s_->train_batches->skip(s_->micro_batch, s_->seq_len);
+        continue;
+      }
       TokenBatch batch = s_->train_batches->next(s_->micro_batch, s_->seq_len, s_->device);
       ForwardOptions forward;
       forward.document_starts = batch.document_starts;
@@ -116,15 +133,24 @@ class TrainJob : public StageJob {
       result.loss += loss.loss.item() * share;
       for (const auto& [name, value] : loss.metrics) result.metrics[name] += value * share;
     }
-    std::vector<Tensor> grads;
-    for (const auto& [name, param] : s_->model->parameters()) grads.push_back(param.grad());
-    result.grad_norm = global_grad_norm(grads);
+    if (ranks > 1) sum_over_ranks(result);
+    result.grad_norm = optimizer_->reduce_gradients();
     if (!std::isfinite(result.loss) || !std::isfinite(result.grad_norm)) stop_on_nan(result);
-    optimizer_.step(result.lr, clip_factor(result.grad_norm, s_->grad_clip));
+    optimizer_->step(result.lr, clip_factor(result.grad_norm, s_->grad_clip));
     ++position_.step;
     position_.tokens_seen += static_cast<std::uint64_t>(tokens_per_step());
     position_.data_position = s_->train_batches->position();
     return result;
+  }
+
+  // The loss and the loss plugin's metrics of the whole step, on every rank.
+  void sum_over_ranks(StepResult& result) {
+    std::vector<double> values = {result.loss};
+    for (const auto& [name, value] : result.metrics) values.push_back(value);
+    values = world_.all_reduce(values);
+    result.loss = values[0];
+    std::size_t i = 1;
+    for (auto& [name, value] : result.metrics) value = values[i++];
   }
 
   [[noreturn]] void stop_on_nan(const StepResult& result) {
@@ -187,23 +213,26 @@ class TrainJob : public StageJob {
     }
   }
 
+  // Collective; rank 0 writes the file, with the optimizer state as one process would hold it.
   void save() {
-    save_checkpoint(checkpoint_path(context_->dir, position_.step), *s_->model, &optimizer_,
-                    *s_->tokenizer, s_->meta, position_);
-    prune_checkpoints(context_->dir, s_->checkpoint_keep);
+    optimizer_->checkpoint([&](const OptimizerState& state) {
+      save_checkpoint(checkpoint_path(context_->dir, position_.step), *s_->model, &state,
+                      *s_->tokenizer, s_->meta, position_);
+      prune_checkpoints(context_->dir, s_->checkpoint_keep);
+    });
   }
 
   void restore() {
     std::vector<std::filesystem::path> saved = list_checkpoints(context_->dir);
     if (saved.empty()) {
       log_info("no checkpoint in ", context_->dir.string(), " yet: training starts over");
-      truncate_run_files(context_->dir, 0);
+      if (world_.is_root()) truncate_run_files(context_->dir, 0);
       log_start();
       return;
     }
-    position_ = load_checkpoint(saved.back(), *s_->model, &optimizer_);
+    position_ = load_checkpoint(saved.back(), *s_->model, &optimizer_->loader());
     s_->train_batches->seek(position_.data_position);
-    truncate_run_files(context_->dir, position_.step);
+    if (world_.is_root()) truncate_run_files(context_->dir, position_.step);
     log_info("resumed from ", saved.back().string(), " at step ", position_.step, " of ",
              s_->steps);
   }
@@ -213,16 +242,29 @@ class TrainJob : public StageJob {
     log_info("model ", s_->meta.architecture, ": ", parameter_count(*s_->model), " parameters (",
              shape.n_layer, " layers, d_model ", shape.d_model, ", ", shape.n_head,
              " heads, context ", shape.context, ", vocabulary ", shape.vocab_size, ")");
+    const std::string ranks = world_.size() > 1 ? cat(" x ", world_.size(), " ranks") : "";
     log_info("batch: ", s_->micro_batch, " x ", s_->seq_len, " tokens x ", s_->accumulation,
-             " accumulation = ", tokens_per_step(), " tokens per step, ", s_->steps, " steps; ",
-             optimizer_.decayed_count(), " of ", s_->model->parameters().size(),
+             " accumulation", ranks, " = ", tokens_per_step(), " tokens per step, ", s_->steps,
+             " steps; ", optimizer_->decayed_count(), " of ", s_->model->parameters().size(),
              " parameter tensors decayed");
+    if (world_.size() > 1 || s_->parallel.mode == DataParallel::zero1) log_parallel();
     if (s_->device == Device::cpu())
       log_info("cpu: ", default_threads(), " threads, ", cpu::blas_description());
   }
 
+  void log_parallel() const {
+    auto megabytes = [](std::int64_t bytes) { return fixed(static_cast<double>(bytes) / 1e6, 2); };
+    const bool zero1 = s_->parallel.mode == DataParallel::zero1;
+    log_info("data parallel: ", world_.size(), " ranks (", world_.backend(), "), ",
+             zero1 ? "ZeRO-1" : "gradients all-reduced", "; optimizer state ",
+             megabytes(optimizer_->state_bytes()), " MB on this rank",
+             zero1 ? cat(" of ", megabytes(optimizer_->unsharded_state_bytes()), " MB unsharded")
+                   : std::string());
+  }
+
   std::unique_ptr<TrainSetup> s_;
-  AdamW optimizer_;
+  Communicator& world_;
+  std::unique_ptr<ParallelOptimizer> optimizer_;
   TrainPosition position_;
   std::vector<float> bytes_;
   RunContext* context_ = nullptr;

@@ -1,5 +1,6 @@
 #include "stages/pretrain/train_schema.h"
 
+#include "dist/communicator.h"
 #include "recipe/recipe.h"
 
 namespace forge {
@@ -13,13 +14,22 @@ Schema train_schema() {
       param::integer("batch_tokens")
           .fallback(0)
           .at_least(0)
-          .doc("tokens per optimizer step, a multiple of micro_batch * seq_len (gradient "
-               "accumulation); 0 means one micro-batch"),
+          .doc("tokens per optimizer step over all ranks, a multiple of micro_batch * seq_len * "
+               "ranks (gradient accumulation); 0 means one micro-batch per rank"),
       param::number("grad_clip")
           .fallback(1.0)
           .at_least(0)
           .doc("clip the global gradient norm to this; 0 disables"),
       param::integer("log_every").fallback(1).at_least(1).doc("steps between metrics lines"),
+      param::string("data_parallel")
+          .fallback("all_reduce")
+          .one_of({"all_reduce", "zero1"})
+          .doc("with several ranks: all_reduce keeps every optimizer state on every rank; zero1 "
+               "shards it over the ranks"),
+      param::number("bucket_mb")
+          .fallback(25.0)
+          .at_least(0.001)
+          .doc("megabytes of gradients per all-reduce message"),
   };
 }
 
@@ -87,13 +97,19 @@ void read_training_keys(const Config& recipe, const Registry& plugins, TrainSetu
   if (setup.seq_len > context)
     train.fail("seq_len", cat("sequences of ", setup.seq_len,
                               " tokens exceed the model's context of ", context));
-  const std::int64_t per_micro = setup.micro_batch * setup.seq_len;
+  // The global batch is the recipe's, whatever the world size: each rank accumulates its share.
+  setup.world_size = process_world().size();
+  const std::int64_t per_step = setup.micro_batch * setup.seq_len * setup.world_size;
   const std::int64_t batch_tokens = train.integer("batch_tokens");
-  if (batch_tokens % per_micro)
+  if (batch_tokens % per_step)
     train.fail("batch_tokens",
-               cat(batch_tokens, " is not a multiple of micro_batch * seq_len = ", per_micro,
-                   "; try ", (batch_tokens / per_micro + 1) * per_micro));
-  setup.accumulation = batch_tokens ? batch_tokens / per_micro : 1;
+               cat(batch_tokens, " is not a multiple of micro_batch * seq_len",
+                   setup.world_size > 1 ? cat(" * ranks (", setup.world_size, ")") : "", " = ",
+                   per_step, "; try ", (batch_tokens / per_step + 1) * per_step));
+  setup.accumulation = batch_tokens ? batch_tokens / per_step : 1;
+  setup.parallel.mode =
+      train.string("data_parallel") == "zero1" ? DataParallel::zero1 : DataParallel::all_reduce;
+  setup.parallel.bucket_bytes = static_cast<std::int64_t>(train.number("bucket_mb") * (1 << 20));
   setup.grad_clip = train.number("grad_clip");
   setup.log_every = train.integer("log_every");
   setup.optimizer = optimizer_from(recipe.section("optimizer"));

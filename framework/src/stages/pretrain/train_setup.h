@@ -12,6 +12,7 @@
 #include "engine/tool_set.h"
 #include "stages/pretrain/batches.h"
 #include "train/optimizer.h"
+#include "train/parallel_optimizer.h"
 #include "train/schedule.h"
 #include "train/train_checkpoint.h"
 
@@ -38,7 +39,10 @@ struct TrainSetup {
   AdamWConfig optimizer;
   ScheduleConfig schedule;
   CheckpointMeta meta;
-  std::int64_t steps = 0, micro_batch = 0, seq_len = 0, accumulation = 1;
+  std::int64_t steps = 0, micro_batch = 0, seq_len = 0;
+  std::int64_t accumulation = 1;  // micro-batches per rank and step
+  int world_size = 1;             // data-parallel ranks
+  DataParallelConfig parallel;
   double grad_clip = 1.0;
   std::int64_t log_every = 1;
   std::int64_t eval_every = 0, eval_batches = 0;
