@@ -242,5 +242,18 @@ TEST(DataParallel, ABatchTheRanksCannotShareIsRefusedOnEveryRank) {
   EXPECT_FALSE(fs::exists(dir / "bad"));
 }
 
+TEST(DataParallel, RanksStartedByWorldSizeWithoutGpusAreRefused) {
+  auto dir = test::temp_dir("dp-env");
+  auto recipe = write_recipe(dir);
+  auto result = run_forge({"run", recipe.string(), "--run-dir", "env", "device=cpu"}, dir,
+                          {"WORLD_SIZE=2", "RANK=0", "MASTER_PORT=29999"});
+  EXPECT_EQ(result.exit_code, 2) << result.output;
+  EXPECT_NE(result.output.find("WORLD_SIZE=2 says this process is one of several, but it runs "
+                               "alone: CPU ranks run under mpirun or srun"),
+            std::string::npos)
+      << result.output;
+  EXPECT_FALSE(fs::exists(dir / "env"));
+}
+
 }  // namespace
 }  // namespace forge

@@ -3,7 +3,10 @@
 #include <forge/error.h>
 #include <forge/ops.h>
 
+#include "backend/devices.h"
 #include "dist/mpi/mpi_world.h"
+#include "dist/nccl/nccl_world.h"
+#include "dist/tcp_rendezvous.h"
 
 #include <cstdlib>
 #include <cstring>
@@ -76,10 +79,20 @@ Communicator& single_process() {
 
 namespace {
 Communicator* g_world = nullptr;
+
+// mpirun or srun: MPI. RANK/WORLD_SIZE alone: NCCL, when there are GPUs to run it on.
+Communicator* choose_world() {
+  if (launched_by_mpi()) return &mpi_world();
+  std::optional<EnvironmentWorld> environment = environment_world();
+  if (environment && environment->size > 1 && nccl_built() && !visible_gpus().empty())
+    return &nccl_world();
+  return &single_process();
 }
 
+}  // namespace
+
 Communicator& process_world() {
-  static Communicator* world = launched_by_mpi() ? &mpi_world() : &single_process();
+  static Communicator* world = choose_world();
   g_world = world;
   return *world;
 }

@@ -46,7 +46,8 @@ class FORGE_API Communicator {
 };
 
 // The world of this process: an MPI world when mpirun or srun started it (and this build has
-// MPI), else this process alone. Made on first use and kept until the process exits.
+// MPI); an NCCL world when RANK/WORLD_SIZE say it is one of several and it has a GPU; else
+// this process alone. Made on first use and kept until the process exits.
 FORGE_API Communicator& process_world();
 
 // Whether the environment says a launcher started several processes of one run: mpirun's

@@ -8,6 +8,7 @@
 
 #include "blas.h"
 #include "dist/communicator.h"
+#include "dist/nccl/nccl_world.h"
 #include "engine/assistant_turn.h"
 #include "engine/generate.h"
 #include "stages/pretrain/batches.h"
@@ -19,6 +20,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 
 namespace forge {
 namespace {
@@ -37,12 +39,22 @@ bool due(std::int64_t every, std::int64_t step, std::int64_t last) {
   return step == last || (every > 0 && step % every == 0);
 }
 
+// Gradients of several GPU ranks travel through NCCL, others through the process world.
+// FORGE_NCCL=1 takes NCCL for one GPU too, to check that path on a single-GPU machine.
+Communicator& gradient_world(Device device) {
+  const char* forced = std::getenv("FORGE_NCCL");
+  const bool nccl = device.type == Device::Type::cuda &&
+                    (process_world().size() > 1 || (forced && std::string(forced) == "1"));
+  return nccl ? nccl_world() : process_world();
+}
+
 class TrainJob : public StageJob {
  public:
   explicit TrainJob(std::unique_ptr<TrainSetup> setup)
       : s_(std::move(setup)),
         world_(process_world()),
-        optimizer_(make_parallel_optimizer(*s_->model, s_->optimizer, world_, s_->parallel)) {
+        optimizer_(make_parallel_optimizer(*s_->model, s_->optimizer, gradient_world(s_->device),
+                                           s_->parallel)) {
     FORGE_CHECK(world_.size() == s_->world_size, "the world changed after the recipe was read");
   }
 

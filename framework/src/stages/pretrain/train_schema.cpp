@@ -1,6 +1,7 @@
 #include "stages/pretrain/train_schema.h"
 
 #include "dist/communicator.h"
+#include "dist/tcp_rendezvous.h"
 #include "recipe/recipe.h"
 
 namespace forge {
@@ -99,6 +100,11 @@ void read_training_keys(const Config& recipe, const Registry& plugins, TrainSetu
                               " tokens exceed the model's context of ", context));
   // The global batch is the recipe's, whatever the world size: each rank accumulates its share.
   setup.world_size = process_world().size();
+  if (auto launched = environment_world(); launched && launched->size > setup.world_size)
+    throw Error(cat("WORLD_SIZE=", launched->size,
+                    " says this process is one of several, but it runs alone: CPU ranks run "
+                    "under mpirun or srun (MPI), and ranks started by RANK/WORLD_SIZE need a "
+                    "GPU each (NCCL)"));
   const std::int64_t per_step = setup.micro_batch * setup.seq_len * setup.world_size;
   const std::int64_t batch_tokens = train.integer("batch_tokens");
   if (batch_tokens % per_step)
