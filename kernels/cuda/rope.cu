@@ -7,7 +7,7 @@ namespace forge::cuda {
 void rope(const OpCall& call) {
   const Tensor& x = *call.in[0];
   const std::int64_t Tn = x.size(2), D = x.size(3), half = D / 2;
-  const std::int64_t rows = Tn ? x.numel() / D : 0;
+  const std::int64_t rows = Tn && D ? x.numel() / D : 0;
   cudaStream_t stream = stream_of(call);
   Tensor table = Tensor::empty({2, Tn, half}, DType::f32, x.device());
   float* cos_table = out_ptr<float>(&table);
