@@ -1,8 +1,10 @@
 // The op consistency harness: every op case, on random (often odd) shapes, forward in f32 and
 // bf16 against a float64 reference (a composite one for fused ops), backward in f64 against
-// finite differences, and backward in f32 and bf16 against f64.
+// finite differences, and backward in f32 and bf16 against f64. With a GPU visible, the same
+// cases run on CUDA against the CPU's float64 results.
 #include <forge/autograd.h>
 
+#include "backend/devices.h"
 #include "core/op_cases.h"
 #include "core/op_table.h"
 
@@ -125,12 +127,21 @@ TEST_P(OpConsistency, BackwardMatchesFiniteDifferences) {
   }
 }
 
-// Gradients of the float inputs for loss = sum(out * w), with everything cast to dtype.
+// Every tensor moved to `device`.
+std::vector<Tensor> on_device(const std::vector<Tensor>& inputs, Device device) {
+  std::vector<Tensor> out;
+  for (const Tensor& input : inputs) out.push_back(input.to(device));
+  return out;
+}
+
+// Gradients of the float inputs for loss = sum(out * w), with everything cast to dtype and run
+// on `device`.
 std::vector<std::vector<double>> gradients(const OpCase& c, const std::vector<Tensor>& inputs,
-                                           std::size_t floats, const Tensor& w, DType dtype) {
-  std::vector<Tensor> x = cast_floats(inputs, floats, dtype);
+                                           std::size_t floats, const Tensor& w, DType dtype,
+                                           Device device = Device::cpu()) {
+  std::vector<Tensor> x = on_device(cast_floats(inputs, floats, dtype), device);
   for (std::size_t i = 0; i < floats; ++i) x[i] = x[i].detach().set_requires_grad();  // leaves
-  ops::sum(ops::mul(c.run(x), w.to(dtype))).backward();
+  ops::sum(ops::mul(c.run(x), w.to(dtype).to(device))).backward();
   std::vector<std::vector<double>> grads;
   for (std::size_t i = 0; i < floats; ++i) grads.push_back(x[i].grad().to_doubles());
   return grads;
@@ -160,6 +171,63 @@ TEST_P(OpConsistency, LowPrecisionBackwardMatchesFloat64) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Ops, OpConsistency, ::testing::ValuesIn(test::op_cases()),
+                         [](const auto& param) { return param.param.name; });
+
+// The cases on cuda:0 against the CPU's float64 results: f32 within 1e-5 and bf16 within 1e-2
+// of the reference forward, gradients as the CPU's low-precision ones are judged.
+class OpConsistencyCuda : public ::testing::TestWithParam<OpCase> {
+ protected:
+  void SetUp() override {
+    if (visible_gpus().empty()) GTEST_SKIP() << "no GPU is visible: the CUDA op cases need one";
+  }
+};
+
+TEST_P(OpConsistencyCuda, ForwardMatchesFloat64) {
+  const OpCase& c = GetParam();
+  const Device gpu = Device::cuda(0);
+  for (int trial = 0; trial < kTrials; ++trial) {
+    Generator g(1000 + trial);
+    auto shapes = c.shapes(g);
+    auto inputs = random_inputs(c, g, shapes);
+    SCOPED_TRACE(c.name + " trial " + std::to_string(trial) + " shape " + shape_str(shapes[0]));
+    const std::size_t floats = shapes.size();
+    const std::vector<double> want = reference(c, inputs).to_doubles();
+
+    Tensor f32 = c.run(on_device(cast_floats(inputs, floats, DType::f32), gpu));
+    EXPECT_EQ(f32.device(), gpu);
+    EXPECT_EQ(f32.dtype(), DType::f32);
+    EXPECT_LE(relative_error(f32.to_doubles(), want), 1e-5) << "f32 on cuda";
+
+    auto rounded = cast_floats(cast_floats(inputs, floats, DType::bf16), floats, DType::f64);
+    Tensor bf16 = c.run(on_device(cast_floats(rounded, floats, DType::bf16), gpu));
+    EXPECT_EQ(bf16.dtype(), DType::bf16);
+    EXPECT_LE(relative_error(bf16.to_doubles(), reference(c, rounded).to_doubles()), 1e-2)
+        << "bf16 on cuda";
+  }
+}
+
+TEST_P(OpConsistencyCuda, BackwardMatchesFloat64) {
+  const OpCase& c = GetParam();
+  for (int trial = 0; trial < kTrials; ++trial) {
+    Generator g(3000 + trial);
+    auto shapes = c.shapes(g);
+    const std::size_t floats = shapes.size();
+    auto inputs = cast_floats(cast_floats(random_inputs(c, g, shapes), floats, DType::bf16), floats,
+                              DType::f64);
+    SCOPED_TRACE(c.name + " trial " + std::to_string(trial) + " shape " + shape_str(shapes[0]));
+    Shape out_shape = c.run(inputs).shape();
+    Tensor w = Tensor::uniform(out_shape, g, -1.0, 1.0, DType::bf16).to(DType::f64);
+    auto want = gradients(c, inputs, floats, w, DType::f64);
+    auto f32 = gradients(c, inputs, floats, w, DType::f32, Device::cuda(0));
+    auto bf16 = gradients(c, inputs, floats, w, DType::bf16, Device::cuda(0));
+    for (std::size_t i = 0; i < floats; ++i) {
+      EXPECT_LE(relative_error(f32[i], want[i]), 1e-5) << "f32 gradient of input " << i;
+      EXPECT_LE(relative_error(bf16[i], want[i]), 3e-2) << "bf16 gradient of input " << i;
+    }
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Ops, OpConsistencyCuda, ::testing::ValuesIn(test::op_cases()),
                          [](const auto& param) { return param.param.name; });
 
 // A new op of the table needs a case named after it (or "<op>_<variant>"). Backward kernels

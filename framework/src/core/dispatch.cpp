@@ -23,7 +23,9 @@ Storage::~Storage() { backend_for(device).deallocate(data, bytes, device.index);
 void dispatch(const OpCall& call) {
   FORGE_CHECK(call.out && call.out->defined(), "op ", op_name(call.op), " has no output");
   Device device = call.out->device();
-  for (int i = 0; i < call.inputs; ++i) {
+  // copy alone crosses devices, to and from the host: the device's backend moves the bytes.
+  const bool transfer = call.op == OpId::copy && call.in[0]->device() != device;
+  for (int i = 0; i < call.inputs && !transfer; ++i) {
     if (call.in[i] && call.in[i]->device() != device)
       throw Error(cat("[", op_name(call.op), "] input ", i, " is on ", call.in[i]->device().str(),
                       " but the output is on ", device.str(), "; move it with .to()"));
@@ -31,7 +33,8 @@ void dispatch(const OpCall& call) {
   for (const Tensor* aux : call.aux)
     FORGE_CHECK(!aux || aux->device() == device, "op ", op_name(call.op),
                 " has outputs on two devices");
-  const Backend& backend = backend_for(device);
+  const Backend& backend =
+      backend_for(transfer && device.type == Device::Type::cpu ? call.in[0]->device() : device);
   // copy converts between dtypes, so its support is judged by the source.
   DType dtype = call.op == OpId::copy ? call.in[0]->dtype() : call.out->dtype();
   if (!backend.supports(call.op, dtype))

@@ -50,10 +50,11 @@ enum class OpId : std::uint8_t {
   cross_entropy,
   // in: logits, targets, lse, counted weight, dloss [], weights or null; out: dlogits
   cross_entropy_backward,
-  // in: q [B, Hq, T, D], k, v [B, Hkv, S, D]; out [B, Hq, T, D]; aux: lse [B, Hq, T].
-  // params: causal, scale, offset (the query offset)
+  // in: q [B, Hq, T, D], k, v [B, Hkv, S, D], document starts i32 [B, T] or null (packed
+  // documents); out [B, Hq, T, D]; aux: lse [B, Hq, T]. params: causal, scale, offset (the
+  // query offset)
   attention,
-  // in: q, k, v, out, dout, lse; out: dq; aux: dk, dv
+  // in: q, k, v, out, dout, lse, document starts or null; out: dq; aux: dk, dv
   attention_backward,
   // out <- in[0] [B, H, T, D] rotated; params: offset (position), theta, inverse
   rope,

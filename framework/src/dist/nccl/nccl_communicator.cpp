@@ -1,6 +1,7 @@
 #include <forge/error.h>
 #include <forge/ops.h>
 
+#include "backend/cuda/context.h"
 #include "dist/mpi/mpi_world.h"
 #include "dist/nccl/nccl_world.h"
 #include "dist/tcp_rendezvous.h"
@@ -58,13 +59,13 @@ class NcclCommunicator final : public Communicator {
     if (device_ >= devices)
       throw Error(cat("rank ", placement.rank, " has local rank ", device_,
                       " but its machine shows ", devices, " GPUs; start at most one rank per GPU"));
-    FORGE_CUDA_CALL(cudaSetDevice(device_));
-    FORGE_CUDA_CALL(cudaStreamCreateWithFlags(&stream_, cudaStreamNonBlocking));
+    // The device's one stream: collectives stay in order with the kernels that made their
+    // tensors, without further synchronisation.
+    stream_ = cuda::activate(device_);
     FORGE_NCCL_CALL(ncclCommInitRank(&comm_, placement.size, id, placement.rank));
   }
   ~NcclCommunicator() override {
     if (comm_) ncclCommDestroy(comm_);
-    if (stream_) cudaStreamDestroy(stream_);
   }
 
   int rank() const override { return placement_.rank; }
@@ -135,10 +136,7 @@ class NcclCommunicator final : public Communicator {
                   " given to the NCCL communicator of cuda:", device_);
       return {tensor, false};
     }
-    // The stream waits for the copy made on the default stream.
-    Staged staged{tensor.to(Device::cuda(device_)), true};
-    FORGE_CUDA_CALL(cudaDeviceSynchronize());
-    return staged;
+    return {tensor.to(Device::cuda(device_)), true};  // a copy on the same stream
   }
 
   void finish(const Staged& buffer, const Tensor& tensor) const {
