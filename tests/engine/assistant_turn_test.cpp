@@ -110,7 +110,14 @@ TEST(AssistantTurn, CallsAToolPastesItsOutputAndResumes) {
   all.insert(all.end(), turn.messages.begin(), turn.messages.end());
   std::vector<TokenId> seen = model.history();
   seen.push_back(kEnd);
-  EXPECT_EQ(render_chat(chat_bytes(), all).ids, seen);
+  RenderedChat rendered = render_chat(chat_bytes(), all);
+  EXPECT_EQ(rendered.ids, seen);
+  // The turn's own tokens: what the model sampled (mask 1) and the pasted output (mask 0).
+  const auto prompt = static_cast<std::ptrdiff_t>(
+      render_chat(chat_bytes(), request.conversation, {}, true).ids.size());
+  EXPECT_EQ(turn.tokens, std::vector<TokenId>(rendered.ids.begin() + prompt, rendered.ids.end()));
+  EXPECT_EQ(turn.sampled,
+            std::vector<std::uint8_t>(rendered.mask.begin() + prompt, rendered.mask.end()));
 }
 
 TEST(AssistantTurn, RunsTheCalculatorPlugin) {
@@ -173,6 +180,9 @@ TEST(AssistantTurn, EndOfTextOrANewHeaderEndsTheTurnUnclosed) {
     EXPECT_EQ(turn.finish, "unclosed");
     ASSERT_EQ(turn.messages.size(), 1u);
     EXPECT_EQ(turn.messages[0], (ChatMessage{"assistant", "hi", {}}));
+    // The stray token was sampled, so it stays among the turn's tokens.
+    EXPECT_EQ(turn.tokens, (std::vector<TokenId>{'h', 'i', stray}));
+    EXPECT_EQ(turn.sampled, (std::vector<std::uint8_t>{1, 1, 1}));
   }
 }
 

@@ -94,6 +94,14 @@ TEST(Registry, UnknownPluginSuggestsTheClosestName) {
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(),
+                 "unknown reward plugin 'anything' (available: exact_answer, format, numeric)");
+  }
+  Registry empty;  // nothing loaded
+  try {
+    empty.get(PluginKind::reward, "anything");
+    FAIL() << "expected an error";
+  } catch (const Error& e) {
+    EXPECT_STREQ(e.what(),
                  "unknown reward plugin 'anything' (no reward plugins are installed; check "
                  "FORGE_PLUGIN_PATH)");
   }

@@ -78,7 +78,8 @@ TEST(Lessons, ToolOutputsAreWhatPythonPrints) {
   std::string script;
   std::vector<std::string> expected;
   for (const char* yaml :
-       {"{plugin: letter_questions, count: 40}", "{plugin: decimal_comparisons, count: 30}"}) {
+       {"{plugin: letter_questions, count: 40}", "{plugin: decimal_comparisons, count: 30}",
+        "{plugin: arithmetic_problems, count: 30, style: short}"}) {
     for (const Document& d : generate(yaml)) {
       std::vector<ChatMessage> chat = messages(d);
       ASSERT_EQ(chat.size(), 4u) << d.text;
@@ -114,11 +115,30 @@ TEST(Lessons, ArithmeticAnswersAreRightAndTheStyleOrdersThem) {
     EXPECT_EQ(paid - total, change);
     EXPECT_NE(reply.find(cat("The answer is $", change, ".")), std::string::npos) << reply;
     EXPECT_GT(reply.find("The answer is"), is) << "steps come first";
+    EXPECT_EQ(d.metadata["answer"], std::to_string(change));
   }
   const std::string first =
       messages(generate("{plugin: arithmetic_problems, count: 1, style: answer_first}")[0])[1]
           .content;
   EXPECT_EQ(first.rfind("The answer is", 0), 0u) << first;
+}
+
+TEST(Lessons, ShortArithmeticFitsATinyContextAndStatesItsAnswer) {
+  std::set<std::string> operations;
+  for (const Document& d : generate("{plugin: arithmetic_problems, count: 60, style: short}")) {
+    std::vector<ChatMessage> chat = messages(d);
+    ASSERT_EQ(chat.size(), 4u) << d.text;
+    const std::string answer = d.metadata["answer"].get<std::string>();
+    EXPECT_NE(chat[3].content.find(answer), std::string::npos) << chat[3].content;
+    EXPECT_LT(chat_transcript(chat).size(), 170u) << d.text;
+    operations.insert(d.metadata["lesson_key"].get<std::string>().substr(0, 1));
+  }
+  EXPECT_EQ(operations, (std::set<std::string>{"*", "+", "-"}));
+  // Without the tool the sum is written out before the answer.
+  std::vector<ChatMessage> direct = messages(
+      generate("{plugin: arithmetic_problems, count: 1, style: short, use_tool: false}")[0]);
+  ASSERT_EQ(direct.size(), 2u);
+  EXPECT_NE(direct[1].content.find(" = "), std::string::npos) << direct[1].content;
 }
 
 TEST(Lessons, IdentityUsesTheConfiguredNameAndMaker) {

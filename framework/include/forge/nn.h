@@ -1,7 +1,8 @@
 #pragma once
 
 // Building blocks that architecture plugins share: linear layers in both weight layouts,
-// splitting and merging attention heads, and appending to a KV cache.
+// splitting and merging attention heads, and appending to a KV cache; and the log-probability
+// of chosen tokens that policy-gradient losses need.
 
 #include <forge/architecture.h>
 #include <forge/export.h>
@@ -43,5 +44,10 @@ FORGE_API Tensor parameter(const Shape& shape, Generator& generator, double std,
 // (counting the cache's filled positions).
 FORGE_API void check_ids(const char* model, const Tensor& ids, const ModelShape& shape,
                          const KVCache* cache);
+
+// log softmax(logits)[..., target] for logits [..., V] and i32 targets [...]: each token's
+// log-probability, [...] with a gradient to the logits. Stable for any logits (the row's max is
+// subtracted first); a target outside [0, V) throws.
+FORGE_API Tensor token_log_probs(const Tensor& logits, const Tensor& targets);
 
 }  // namespace forge::nn

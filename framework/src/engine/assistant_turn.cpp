@@ -176,6 +176,8 @@ TurnResult assistant_turn(Model& model, const Tokenizer& tokenizer, const Sample
     budget -= static_cast<std::int64_t>(row.tokens.size());
     const bool stray = row.finish == "stop" &&
                        std::find(strays.begin(), strays.end(), row.tokens.back()) != strays.end();
+    result.tokens.insert(result.tokens.end(), row.tokens.begin(), row.tokens.end());
+    result.sampled.insert(result.sampled.end(), row.tokens.size(), 1);
     if (stray) row.tokens.pop_back();
     ids.insert(ids.end(), row.tokens.begin(), row.tokens.end());
     turn.insert(turn.end(), row.tokens.begin(), row.tokens.end());
@@ -195,6 +197,8 @@ TurnResult assistant_turn(Model& model, const Tokenizer& tokenizer, const Sample
     paste.push_back(*output_end);
     ids.insert(ids.end(), paste.begin(), paste.end());
     turn.insert(turn.end(), paste.begin(), paste.end());
+    result.tokens.insert(result.tokens.end(), paste.begin(), paste.end());
+    result.sampled.insert(result.sampled.end(), paste.size(), 0);
     if (on_event) on_event({TurnEvent::Kind::tool_output, pasted, *call, outcome.failed});
   }
   const bool resumed = !request.conversation.empty() && request.conversation.back().role == "tool";

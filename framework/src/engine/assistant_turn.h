@@ -51,6 +51,10 @@ struct TurnResult {
   // (the model wrote end-of-text or a new message's header instead of <|im_end|>)
   std::string finish;
   int tool_calls = 0;  // calls the model made, run or refused
+  // Every token after the prompt in order, as sampled or pasted (a stray end included), and 1
+  // where the model sampled it, 0 where the engine pasted a tool's output: what RL learns from.
+  std::vector<TokenId> tokens;
+  std::vector<std::uint8_t> sampled;
 };
 
 // Runs one assistant turn. Unknown tools, failing tools and calls past limits.calls become

@@ -1,0 +1,268 @@
+#include "stages/rl/rl_job.h"
+
+#include <forge/log.h>
+#include <forge/progress.h>
+
+#include "stages/pretrain/run_files.h"
+#include "stages/rl/rl_eval.h"
+#include "stages/rl/rl_report.h"
+#include "stages/rl/rl_update.h"
+#include "stages/runner.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <numeric>
+
+namespace forge {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+bool due(std::int64_t every, std::int64_t step, std::int64_t last) {
+  return step == last || (every > 0 && step % every == 0);
+}
+
+std::string fixed(double value, int digits) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", digits, value);
+  return text;
+}
+
+class RlJob : public StageJob {
+ public:
+  explicit RlJob(std::unique_ptr<RlSetup> setup)
+      : s_(std::move(setup)), optimizer_(*s_->model, s_->optimizer) {
+    policy_ = {s_->model.get(), s_->tokenizer.get(), s_->sampler.get(), &s_->tools.tools(),
+               s_->chat,        s_->limits};
+  }
+
+  void run(RunContext& context) override {
+    context_ = &context;
+    if (context.resuming) restore();
+    if (position_.step == 0) log_start();
+    if (position_.step == 0 && s_->eval_at_start && !s_->test.empty()) {
+      nlohmann::json record = evaluate_now(0);
+      record["step"] = 0;
+      record["elapsed_s"] = 0.0;
+      context.metrics->write(record);
+    }
+    Progress progress("rl", static_cast<std::uint64_t>(s_->steps), "steps");
+    progress.skip(static_cast<std::uint64_t>(position_.step));
+    while (position_.step < s_->steps) {
+      nlohmann::json record = rl_step();
+      const std::int64_t step = position_.step;
+      progress.set_status(
+          cat("reward ", fixed(record["reward"], 3), ", correct ", fixed(record["correct"], 3)));
+      progress.advance();
+      if (!s_->test.empty() && due(s_->eval_every, step, s_->steps))
+        record.update(evaluate_now(step));
+      if (due(s_->log_every, step, s_->steps) || record.contains("pass@1"))
+        context.metrics->write(record);
+      if (due(s_->checkpoint_every, step, s_->steps)) save();
+    }
+    progress.finish();
+    write_rl_report(context.dir);
+    log_info("report: ", (context.dir / "report.md").string());
+  }
+
+ private:
+  // The problems of `step`: consecutive positions of a seeded order, reshuffled every pass.
+  std::vector<const Problem*> problems_for(std::int64_t step) {
+    std::vector<const Problem*> out;
+    const auto count = static_cast<std::uint64_t>(s_->train.size());
+    for (std::int64_t i = 0; i < s_->prompts; ++i) {
+      const std::uint64_t at = static_cast<std::uint64_t>(step * s_->prompts + i);
+      const std::uint64_t pass = at / count;
+      if (pass != order_pass_ || order_.empty()) {
+        order_.resize(count);
+        std::iota(order_.begin(), order_.end(), std::size_t{0});
+        Generator g(mix64(s_->seed ^ mix64(pass + 1)));
+        for (std::size_t k = order_.size(); k > 1; --k)
+          std::swap(order_[k - 1], order_[g.next_u64() % k]);
+        order_pass_ = pass;
+      }
+      out.push_back(&s_->train[order_[at % count]]);
+    }
+    return out;
+  }
+
+  // Which samples train, with what advantage.
+  void select(const std::vector<Sample>& samples, std::vector<const Sample*>& chosen,
+              std::vector<double>& advantages, double& signal) const {
+    const auto G = static_cast<std::size_t>(s_->group_size);
+    std::vector<double> rewards;
+    for (const Sample& sample : samples) rewards.push_back(sample.reward.value);
+    std::vector<double> adv = group_advantages(rewards, G, s_->advantage, s_->std_eps);
+    std::size_t groups = 0, informative = 0;
+    for (std::size_t first = 0; first < samples.size(); first += G, ++groups) {
+      bool varied = false;
+      for (std::size_t i = first; i < first + G; ++i) varied |= rewards[i] != rewards[first];
+      informative += varied;
+      for (std::size_t i = first; i < first + G; ++i) {
+        if (s_->rejection_sampling) {
+          if (samples[i].correct) chosen.push_back(&samples[i]), advantages.push_back(1.0);
+        } else if (varied || s_->reference) {
+          // A uniform group's advantages are 0: without a KL term it teaches nothing.
+          chosen.push_back(&samples[i]);
+          advantages.push_back(adv[i]);
+        }
+      }
+    }
+    signal = groups ? static_cast<double>(informative) / static_cast<double>(groups) : 0;
+  }
+
+  nlohmann::json rl_step() {
+    const std::int64_t step = position_.step;
+    const double lr = learning_rate(s_->optimizer.lr, s_->schedule, step);
+    const auto start = Clock::now();
+    std::vector<Sample> samples =
+        roll_out(policy_, problems_for(step), s_->group_size, s_->max_tokens, s_->rewards,
+                 mix64(s_->seed ^ mix64(static_cast<std::uint64_t>(step) + 7)));
+    const double rollout_s = seconds_since(start);
+
+    std::vector<const Sample*> chosen;
+    std::vector<double> advantages;
+    double signal = 0;
+    select(samples, chosen, advantages, signal);
+    const auto train_start = Clock::now();
+    GradientResult total;
+    double grad_norm = 0;
+    std::int64_t updates = 0;
+    if (!chosen.empty()) {
+      UpdatePlan plan;
+      plan.micro_batch = s_->micro_batch;
+      plan.mini_batches = s_->mini_batches;
+      plan.on_policy = s_->epochs == 1 && s_->mini_batches == 1;
+      plan.context = s_->model->shape().context;
+      plan.pad = s_->tokenizer->end_of_text();
+      plan.device = s_->device;
+      std::vector<UpdateBatch> batches =
+          plan_updates(chosen, advantages, *s_->model, s_->reference.get(), plan);
+      for (std::int64_t epoch = 0; epoch < s_->epochs; ++epoch)
+        for (const UpdateBatch& batch : batches) {
+          GradientResult g =
+              compute_gradients(*s_->model, optimizer_, *s_->loss, batch, s_->rejection_sampling);
+          const double norm = apply_update(*s_->model, optimizer_, lr, s_->grad_clip);
+          if (!std::isfinite(g.loss) || !std::isfinite(norm)) stop_on_nan(g.loss, norm);
+          total.loss += g.loss;
+          for (const auto& [name, value] : g.metrics) total.metrics[name] += value;
+          grad_norm += norm;
+          ++updates;
+        }
+    }
+    const double train_s = seconds_since(train_start);
+    position_.elapsed_s += seconds_since(start);
+    ++position_.step;
+    position_.data_position = static_cast<std::uint64_t>(position_.step * s_->prompts);
+
+    double reward = 0, correct = 0, tokens = 0, calls = 0, closed = 0;
+    std::vector<double> parts(s_->rewards.labels().size(), 0.0);
+    for (const Sample& sample : samples) {
+      reward += sample.reward.value;
+      correct += sample.correct;
+      tokens += static_cast<double>(sample.sampled_tokens());
+      calls += sample.turn.tool_calls;
+      closed += sample.turn.finish == "stop";
+      for (std::size_t r = 0; r < parts.size(); ++r) parts[r] += sample.reward.parts[r];
+    }
+    position_.tokens_seen += static_cast<std::uint64_t>(tokens);
+    const auto n = static_cast<double>(samples.size());
+    const double per_update = updates ? 1.0 / static_cast<double>(updates) : 0.0;
+    nlohmann::json record = {{"step", position_.step},
+                             {"lr", lr},
+                             {"reward", reward / n},
+                             {"correct", correct / n},
+                             {"response_tokens", tokens / n},
+                             {"tool_calls", calls / n},
+                             {"well_formed", closed / n},
+                             {"groups_with_signal", signal},
+                             {"trained_samples", chosen.size()},
+                             {"updates", updates},
+                             {"loss", total.loss * per_update},
+                             {"grad_norm", grad_norm * per_update},
+                             {"rollout_s", rollout_s},
+                             {"train_s", train_s},
+                             {"elapsed_s", position_.elapsed_s}};
+    for (const auto& [name, value] : total.metrics) record[name] = value * per_update;
+    for (std::size_t r = 0; r < parts.size(); ++r)
+      record[cat("reward/", s_->rewards.labels()[r])] = parts[r] / n;
+    const Sample& first = samples.front();
+    append_sample(context_->dir, position_.step, problems_for(step).front()->prompt.back().content,
+                  chat_transcript(first.turn.messages), first.turn.finish);
+    return record;
+  }
+
+  nlohmann::json evaluate_now(std::int64_t step) {
+    const auto start = Clock::now();
+    EvalSettings settings;
+    settings.samples = s_->eval_samples;
+    settings.k = s_->eval_k;
+    settings.greedy = s_->greedy.get();
+    settings.max_tokens = s_->max_tokens;
+    settings.seed = mix64(s_->seed + 0x5eed);  // the same draws every time: paired comparisons
+    nlohmann::json scores = evaluate_problems(policy_, s_->test, s_->rewards, settings);
+    std::string line = cat("step ", step, ": held-out pass@1 ", fixed(scores["pass@1"], 3));
+    for (std::int64_t k : s_->eval_k)
+      if (k > 1) line += cat(", pass@", k, " ", fixed(scores[cat("pass@", k)], 3));
+    if (scores.contains("greedy_pass@1"))
+      line += cat(", greedy pass@1 ", fixed(scores["greedy_pass@1"], 3));
+    log_info(line, " (", s_->test.size(), " problems, ", fixed(seconds_since(start), 0), " s)");
+    scores["eval_s"] = seconds_since(start);
+    return scores;
+  }
+
+  [[noreturn]] void stop_on_nan(double loss, double norm) const {
+    throw RunFailure(cat("step ", position_.step + 1, ": the loss is ", loss,
+                         " and the gradient norm ", norm,
+                         ". Lower optimizer.lr or set train.grad_clip; the last checkpoint is "
+                         "intact"));
+  }
+
+  void save() {
+    save_checkpoint(checkpoint_path(context_->dir, position_.step), *s_->model, &optimizer_,
+                    *s_->tokenizer, s_->meta, position_);
+    prune_checkpoints(context_->dir, s_->checkpoint_keep);
+  }
+
+  void restore() {
+    std::vector<std::filesystem::path> saved = list_checkpoints(context_->dir);
+    if (saved.empty()) {
+      log_info("no checkpoint in ", context_->dir.string(), " yet: training starts over");
+      truncate_run_files(context_->dir, -1);
+      return;
+    }
+    position_ = load_checkpoint(saved.back(), *s_->model, &optimizer_);
+    truncate_run_files(context_->dir, position_.step);
+    log_info("resumed from ", saved.back().string(), " at step ", position_.step, " of ",
+             s_->steps);
+  }
+
+  void log_start() const {
+    log_info("rl: ", s_->rejection_sampling ? "rejection sampling" : "policy gradient", ", ",
+             s_->prompts, " problems x ", s_->group_size, " samples per step, ", s_->steps,
+             " steps, ", s_->epochs, " epoch(s) of ", s_->mini_batches, " update(s) per rollout; ",
+             s_->train.size(), " training problems, ", s_->test.size(), " held out",
+             s_->reference ? "; KL to a frozen reference" : "");
+  }
+
+  std::unique_ptr<RlSetup> s_;
+  AdamW optimizer_;
+  Policy policy_;
+  TrainPosition position_;
+  std::vector<std::size_t> order_;
+  std::uint64_t order_pass_ = 0;
+  RunContext* context_ = nullptr;
+};
+
+}  // namespace
+
+std::unique_ptr<StageJob> make_rl_job(std::unique_ptr<RlSetup> setup) {
+  return std::make_unique<RlJob>(std::move(setup));
+}
+
+}  // namespace forge

@@ -1,0 +1,12 @@
+#pragma once
+
+// report.json and report.md of an RL run, from its metrics.jsonl: held-out pass@1 before and
+// after, and the curves of pass@1, reward and response length per step.
+
+#include <filesystem>
+
+namespace forge {
+
+void write_rl_report(const std::filesystem::path& run_dir);
+
+}  // namespace forge
