@@ -225,6 +225,56 @@ TEST(DataParallel, SftOnTwoRanksFollowsOneProcess) {
             test::read_text(dir / "one" / "samples.jsonl"));
 }
 
+TEST(DataParallel, RlOnTwoRanksFollowsOneProcess) {
+  SKIP_WITHOUT_MPI();
+  auto dir = test::temp_dir("dp-rl");
+  fs::path init = test::pretrain_tiny(dir, test::kChatSpecialTokens, 128);
+  std::string problems;
+  for (int n = 0; n < 12; ++n)
+    problems += "{\"prompt\": \"What is " + std::to_string(n) +
+                " plus 1?\", \"answer\": " + std::to_string(n + 1) + "}\n";
+  test::write_text(dir / "train.jsonl", problems);
+  test::write_text(dir / "test.jsonl", "{\"prompt\": \"What is 30 plus 1?\", \"answer\": 31}\n");
+  // Any number counts as correct, so an untrained model's groups still differ; three problems
+  // per step: rank 0 takes two, rank 1 one.
+  test::write_text(dir / "rl.yaml",
+                   "stage: rl\nname: rl\ninit: " + init.string() +
+                       "\ndata:\n  train: [{plugin: problems, paths: [train.jsonl]}]\n"
+                       "  test: [{plugin: problems, paths: [test.jsonl]}]\n"
+                       "rewards:\n  - {plugin: numeric, abs_tol: 1.0e9}\n"
+                       "  - {plugin: format, weight: 0.1}\n"
+                       "rl: {prompts: 3, group_size: 4, max_tokens: 24}\n"
+                       "loss: {plugin: policy_gradient, kl_coef: 0.1}\n"
+                       "optimizer: {lr: 1.0e-3}\n"
+                       "train: {steps: 3, micro_batch: 5}\n"
+                       "eval: {every: 3, samples: 2, k: [1, 2]}\n"
+                       "checkpoint: {every: 3, keep: 0}\n");
+  auto one = run_forge({"run", "rl.yaml", "--run-dir", "one"}, dir, {"FORGE_THREADS=1"});
+  ASSERT_EQ(one.exit_code, 0) << one.output;
+  auto two = run_forge_ranks(2, {"run", "rl.yaml", "--run-dir", "two"}, dir);
+  ASSERT_EQ(two.exit_code, 0) << two.output;
+  EXPECT_NE(two.output.find("2 ranks share the problems"), std::string::npos) << two.output;
+  auto x = read_metrics(dir / "one"), y = read_metrics(dir / "two");
+  ASSERT_EQ(x.size(), y.size());
+  bool trained = false;
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    // The same samples, drawn with the same seeds on whichever rank (means summed in another
+    // order may differ in the last bit).
+    for (const char* key :
+         {"reward", "correct", "response_tokens", "trained_samples", "updates", "pass@1", "pass@2"})
+      if (x[i].contains(key))
+        EXPECT_NEAR(x[i][key].get<double>(), y[i][key].get<double>(), 1e-12)
+            << key << " at line " << i;
+    for (const char* key : {"loss", "grad_norm", "kl"})
+      if (x[i].contains(key))
+        EXPECT_NEAR(x[i][key].get<double>(), y[i][key].get<double>(), 1e-5) << key;
+    trained |= x[i].value("updates", 0) > 0;
+  }
+  EXPECT_TRUE(trained);
+  EXPECT_LE(max_parameter_difference(step_file(dir / "one", 3), step_file(dir / "two", 3)), 1e-5);
+  EXPECT_TRUE(fs::exists(dir / "two" / "report.md"));
+}
+
 TEST(DataParallel, ABatchTheRanksCannotShareIsRefusedOnEveryRank) {
   SKIP_WITHOUT_MPI();
   auto dir = test::temp_dir("dp-refused");

@@ -50,7 +50,7 @@ TEST(RlUpdate, PositiveAdvantagesRiseAndNegativeOnesFall) {
       "{plugin: gpt2, n_layer: 2, n_head: 2, d_model: 16, context: 16, vocab_multiple: 8}", 12);
   AdamWConfig config;
   config.lr = 1e-2;
-  AdamW optimizer(*model, config);
+  auto optimizer = make_parallel_optimizer(*model, config, single_process(), {});
   auto loss = test::make_plugin<Loss>("{plugin: policy_gradient}");
   Sample good = sample_of({1, 2}, {3, 4, 5}, {1, 1, 1});
   Sample bad = sample_of({1, 2}, {6, 7, 8}, {1, 1, 1});
@@ -66,9 +66,9 @@ TEST(RlUpdate, PositiveAdvantagesRiseAndNegativeOnesFall) {
     ASSERT_EQ(batches.size(), 1u);
     EXPECT_EQ(batches[0].micro.size(), 2u);
     EXPECT_EQ(batches[0].tokens, 6.0);
-    GradientResult g = compute_gradients(*model, optimizer, *loss, batches[0], false);
+    GradientResult g = compute_gradients(*model, *optimizer, *loss, batches[0], false);
     if (step == 0) EXPECT_NEAR(g.loss, 0.0, 1e-6) << "-mean(A) over equal-length samples";
-    EXPECT_GT(apply_update(*model, optimizer, config.lr, 1.0), 0.0);
+    EXPECT_GT(apply_update(*optimizer, config.lr, 1.0), 0.0);
   }
   const std::vector<double> after = sampled_log_probs(*model, rows);
   EXPECT_GT(after[0], before[0] + 0.1);

@@ -22,6 +22,7 @@ class ReplicatedAdamW final : public ParallelOptimizer {
   void zero_grad() override { adamw_.zero_grad(); }
 
   double reduce_gradients() override {
+    if (world_.size() > 1) zero_missing_gradients(params_);
     std::vector<Tensor> grads;
     for (const auto& [name, param] : params_) grads.push_back(param.grad());
     if (world_.size() > 1) all_reduce_in_buckets(world_, grads, bucket_bytes_);
@@ -55,6 +56,12 @@ class ReplicatedAdamW final : public ParallelOptimizer {
 }  // namespace
 
 ParallelOptimizer::~ParallelOptimizer() = default;
+
+void zero_missing_gradients(NamedTensors& params) {
+  for (auto& [name, param] : params)
+    if (!param.grad().defined())
+      param.set_grad(Tensor::zeros(param.shape(), param.dtype(), param.device()));
+}
 
 void all_reduce_in_buckets(Communicator& world, const std::vector<Tensor>& tensors,
                            std::int64_t bucket_bytes) {

@@ -50,6 +50,10 @@ FORGE_API std::unique_ptr<ParallelOptimizer> make_parallel_optimizer(
     Model& model, const AdamWConfig& config, Communicator& world,
     const DataParallelConfig& parallel);
 
+// A rank that saw no data for a parameter (an RL rank without samples) still takes part in
+// the sums: its missing gradients become zeros.
+FORGE_API void zero_missing_gradients(NamedTensors& params);
+
 // Sums every defined tensor over the ranks in place, packing consecutive tensors of one dtype
 // into buckets of about `bucket_bytes` so that small tensors share one message.
 FORGE_API void all_reduce_in_buckets(Communicator& world, const std::vector<Tensor>& tensors,

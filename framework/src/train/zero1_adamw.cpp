@@ -57,6 +57,7 @@ class Zero1AdamW final : public ParallelOptimizer, private OptimizerState {
 
   double reduce_gradients() override {
     NoGradGuard no_grad;
+    if (world_.size() > 1) zero_missing_gradients(params_);
     has_grad_.assign(params_.size(), false);
     ops::fill(flat_, 0.0);
     for (std::size_t i = 0; i < params_.size(); ++i) {

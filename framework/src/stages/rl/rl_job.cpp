@@ -3,6 +3,7 @@
 #include <forge/log.h>
 #include <forge/progress.h>
 
+#include "dist/communicator.h"
 #include "stages/pretrain/run_files.h"
 #include "stages/rl/rl_eval.h"
 #include "stages/rl/rl_report.h"
@@ -36,7 +37,9 @@ std::string fixed(double value, int digits) {
 class RlJob : public StageJob {
  public:
   explicit RlJob(std::unique_ptr<RlSetup> setup)
-      : s_(std::move(setup)), optimizer_(*s_->model, s_->optimizer) {
+      : s_(std::move(setup)),
+        world_(process_world()),
+        optimizer_(make_parallel_optimizer(*s_->model, s_->optimizer, world_, {})) {
     policy_ = {s_->model.get(), s_->tokenizer.get(), s_->sampler.get(), &s_->tools.tools(),
                s_->chat,        s_->limits};
   }
@@ -45,7 +48,7 @@ class RlJob : public StageJob {
     context_ = &context;
     if (context.resuming) restore();
     if (position_.step == 0) log_start();
-    if (position_.step == 0 && s_->eval_at_start && !s_->test.empty()) {
+    if (position_.step == 0 && s_->eval_at_start && !s_->test.empty() && world_.is_root()) {
       nlohmann::json record = evaluate_now(0);
       record["step"] = 0;
       record["elapsed_s"] = 0.0;
@@ -59,13 +62,15 @@ class RlJob : public StageJob {
       progress.set_status(
           cat("reward ", fixed(record["reward"], 3), ", correct ", fixed(record["correct"], 3)));
       progress.advance();
-      if (!s_->test.empty() && due(s_->eval_every, step, s_->steps))
+      // Rank 0 evaluates; the others wait for it at the next step's first sum.
+      if (!s_->test.empty() && world_.is_root() && due(s_->eval_every, step, s_->steps))
         record.update(evaluate_now(step));
       if (due(s_->log_every, step, s_->steps) || record.contains("pass@1"))
         context.metrics->write(record);
       if (due(s_->checkpoint_every, step, s_->steps)) save();
     }
     progress.finish();
+    if (!world_.is_root()) return;
     write_rl_report(context.dir);
     log_info("report: ", (context.dir / "report.md").string());
   }
@@ -93,7 +98,8 @@ class RlJob : public StageJob {
 
   // Which samples train, with what advantage.
   void select(const std::vector<Sample>& samples, std::vector<const Sample*>& chosen,
-              std::vector<double>& advantages, double& signal) const {
+              std::vector<double>& advantages, double& groups_seen,
+              double& informative_groups) const {
     const auto G = static_cast<std::size_t>(s_->group_size);
     std::vector<double> rewards;
     for (const Sample& sample : samples) rewards.push_back(sample.reward.value);
@@ -113,27 +119,49 @@ class RlJob : public StageJob {
         }
       }
     }
-    signal = groups ? static_cast<double>(informative) / static_cast<double>(groups) : 0;
+    groups_seen = static_cast<double>(groups);
+    informative_groups = static_cast<double>(informative);
+  }
+
+  // This rank's problems of `step` (every world-th, from its rank), each sampled with the
+  // seeds one process would use for it, so any world size draws the same samples.
+  std::vector<Sample> roll_out_share(std::int64_t step) {
+    const std::vector<const Problem*> problems = problems_for(step);
+    const std::uint64_t seed = mix64(s_->seed ^ mix64(static_cast<std::uint64_t>(step) + 7));
+    const auto G = static_cast<std::uint64_t>(s_->group_size);
+    std::vector<Sample> samples;
+    for (std::size_t i = static_cast<std::size_t>(world_.rank()); i < problems.size();
+         i += static_cast<std::size_t>(world_.size())) {
+      std::vector<Sample> group = roll_out(policy_, {problems[i]}, s_->group_size, s_->max_tokens,
+                                           s_->rewards, seed + i * G);
+      for (Sample& sample : group) {
+        sample.problem = i;
+        samples.push_back(std::move(sample));
+      }
+    }
+    return samples;
   }
 
   nlohmann::json rl_step() {
     const std::int64_t step = position_.step;
     const double lr = learning_rate(s_->optimizer.lr, s_->schedule, step);
     const auto start = Clock::now();
-    std::vector<Sample> samples =
-        roll_out(policy_, problems_for(step), s_->group_size, s_->max_tokens, s_->rewards,
-                 mix64(s_->seed ^ mix64(static_cast<std::uint64_t>(step) + 7)));
+    std::vector<Sample> samples = roll_out_share(step);
     const double rollout_s = seconds_since(start);
 
     std::vector<const Sample*> chosen;
     std::vector<double> advantages;
-    double signal = 0;
-    select(samples, chosen, advantages, signal);
+    double groups = 0, informative = 0;
+    select(samples, chosen, advantages, groups, informative);
+    // Every rank makes the same decisions from the totals over the ranks.
+    const std::vector<double> counts =
+        world_.all_reduce({static_cast<double>(chosen.size()), groups, informative});
+    const double signal = counts[1] > 0 ? counts[2] / counts[1] : 0;
     const auto train_start = Clock::now();
     GradientResult total;
     double grad_norm = 0;
     std::int64_t updates = 0;
-    if (!chosen.empty()) {
+    if (counts[0] > 0) {
       UpdatePlan plan;
       plan.micro_batch = s_->micro_batch;
       plan.mini_batches = s_->mini_batches;
@@ -141,13 +169,17 @@ class RlJob : public StageJob {
       plan.context = s_->model->shape().context;
       plan.pad = s_->tokenizer->end_of_text();
       plan.device = s_->device;
+      if (world_.size() > 1)
+        plan.batches = std::max<std::int64_t>(
+            1, std::min<std::int64_t>(s_->mini_batches, static_cast<std::int64_t>(counts[0])));
       std::vector<UpdateBatch> batches =
           plan_updates(chosen, advantages, *s_->model, s_->reference.get(), plan);
+      sum_batch_totals(batches, world_);
       for (std::int64_t epoch = 0; epoch < s_->epochs; ++epoch)
         for (const UpdateBatch& batch : batches) {
           GradientResult g =
-              compute_gradients(*s_->model, optimizer_, *s_->loss, batch, s_->rejection_sampling);
-          const double norm = apply_update(*s_->model, optimizer_, lr, s_->grad_clip);
+              compute_gradients(*s_->model, *optimizer_, *s_->loss, batch, s_->rejection_sampling);
+          const double norm = apply_update(*optimizer_, lr, s_->grad_clip);
           if (!std::isfinite(g.loss) || !std::isfinite(norm)) stop_on_nan(g.loss, norm);
           total.loss += g.loss;
           for (const auto& [name, value] : g.metrics) total.metrics[name] += value;
@@ -160,18 +192,31 @@ class RlJob : public StageJob {
     ++position_.step;
     position_.data_position = static_cast<std::uint64_t>(position_.step * s_->prompts);
 
-    double reward = 0, correct = 0, tokens = 0, calls = 0, closed = 0;
-    std::vector<double> parts(s_->rewards.labels().size(), 0.0);
+    // Sums over every rank's samples: [n, reward, correct, tokens, calls, closed, loss,
+    // metrics..., reward parts...].
+    const std::size_t labels = s_->rewards.labels().size();
+    std::vector<double> sums(7 + total.metrics.size() + labels, 0.0);
+    sums[0] = static_cast<double>(samples.size());
     for (const Sample& sample : samples) {
-      reward += sample.reward.value;
-      correct += sample.correct;
-      tokens += static_cast<double>(sample.sampled_tokens());
-      calls += sample.turn.tool_calls;
-      closed += sample.turn.finish == "stop";
-      for (std::size_t r = 0; r < parts.size(); ++r) parts[r] += sample.reward.parts[r];
+      sums[1] += sample.reward.value;
+      sums[2] += sample.correct;
+      sums[3] += static_cast<double>(sample.sampled_tokens());
+      sums[4] += sample.turn.tool_calls;
+      sums[5] += sample.turn.finish == "stop";
+      for (std::size_t r = 0; r < labels; ++r)
+        sums[7 + total.metrics.size() + r] += sample.reward.parts[r];
     }
+    sums[6] = total.loss;
+    std::size_t at = 7;
+    for (const auto& [name, value] : total.metrics) sums[at++] = value;
+    sums = world_.all_reduce(sums);
+    const double n = sums[0], reward = sums[1], correct = sums[2], tokens = sums[3],
+                 calls = sums[4], closed = sums[5];
+    total.loss = sums[6];
+    at = 7;
+    for (auto& [name, value] : total.metrics) value = sums[at++];
+    std::vector<double> parts(sums.begin() + static_cast<std::ptrdiff_t>(at), sums.end());
     position_.tokens_seen += static_cast<std::uint64_t>(tokens);
-    const auto n = static_cast<double>(samples.size());
     const double per_update = updates ? 1.0 / static_cast<double>(updates) : 0.0;
     nlohmann::json record = {{"step", position_.step},
                              {"lr", lr},
@@ -181,7 +226,7 @@ class RlJob : public StageJob {
                              {"tool_calls", calls / n},
                              {"well_formed", closed / n},
                              {"groups_with_signal", signal},
-                             {"trained_samples", chosen.size()},
+                             {"trained_samples", counts[0]},
                              {"updates", updates},
                              {"loss", total.loss * per_update},
                              {"grad_norm", grad_norm * per_update},
@@ -191,6 +236,7 @@ class RlJob : public StageJob {
     for (const auto& [name, value] : total.metrics) record[name] = value * per_update;
     for (std::size_t r = 0; r < parts.size(); ++r)
       record[cat("reward/", s_->rewards.labels()[r])] = parts[r] / n;
+    if (!world_.is_root()) return record;
     const Sample& first = samples.front();
     append_sample(context_->dir, position_.step, problems_for(step).front()->prompt.back().content,
                   chat_transcript(first.turn.messages), first.turn.finish);
@@ -224,20 +270,22 @@ class RlJob : public StageJob {
   }
 
   void save() {
-    save_checkpoint(checkpoint_path(context_->dir, position_.step), *s_->model, &optimizer_,
-                    *s_->tokenizer, s_->meta, position_);
-    prune_checkpoints(context_->dir, s_->checkpoint_keep);
+    optimizer_->checkpoint([&](const OptimizerState& state) {
+      save_checkpoint(checkpoint_path(context_->dir, position_.step), *s_->model, &state,
+                      *s_->tokenizer, s_->meta, position_);
+      prune_checkpoints(context_->dir, s_->checkpoint_keep);
+    });
   }
 
   void restore() {
     std::vector<std::filesystem::path> saved = list_checkpoints(context_->dir);
     if (saved.empty()) {
       log_info("no checkpoint in ", context_->dir.string(), " yet: training starts over");
-      truncate_run_files(context_->dir, -1);
+      if (world_.is_root()) truncate_run_files(context_->dir, -1);
       return;
     }
-    position_ = load_checkpoint(saved.back(), *s_->model, &optimizer_);
-    truncate_run_files(context_->dir, position_.step);
+    position_ = load_checkpoint(saved.back(), *s_->model, &optimizer_->loader());
+    if (world_.is_root()) truncate_run_files(context_->dir, position_.step);
     log_info("resumed from ", saved.back().string(), " at step ", position_.step, " of ",
              s_->steps);
   }
@@ -247,11 +295,13 @@ class RlJob : public StageJob {
              s_->prompts, " problems x ", s_->group_size, " samples per step, ", s_->steps,
              " steps, ", s_->epochs, " epoch(s) of ", s_->mini_batches, " update(s) per rollout; ",
              s_->train.size(), " training problems, ", s_->test.size(), " held out",
-             s_->reference ? "; KL to a frozen reference" : "");
+             s_->reference ? "; KL to a frozen reference" : "",
+             world_.size() > 1 ? cat("; ", world_.size(), " ranks share the problems") : "");
   }
 
   std::unique_ptr<RlSetup> s_;
-  AdamW optimizer_;
+  Communicator& world_;
+  std::unique_ptr<ParallelOptimizer> optimizer_;
   Policy policy_;
   TrainPosition position_;
   std::vector<std::size_t> order_;

@@ -12,7 +12,9 @@ std::vector<UpdateBatch> plan_updates(const std::vector<const Sample*>& samples,
                                       const std::vector<double>& advantages, Model& policy,
                                       Model* reference, const UpdatePlan& plan) {
   const auto total = static_cast<std::int64_t>(samples.size());
-  const std::int64_t batches = std::max<std::int64_t>(1, std::min(plan.mini_batches, total));
+  const std::int64_t batches = plan.batches > 0
+                                   ? plan.batches
+                                   : std::max<std::int64_t>(1, std::min(plan.mini_batches, total));
   std::vector<UpdateBatch> out;
   for (std::int64_t k = 0; k < batches; ++k) {
     const std::int64_t first = total * k / batches, last = total * (k + 1) / batches;
@@ -36,7 +38,21 @@ std::vector<UpdateBatch> plan_updates(const std::vector<const Sample*>& samples,
   return out;
 }
 
-GradientResult compute_gradients(Model& model, AdamW& optimizer, const Loss& loss,
+void sum_batch_totals(std::vector<UpdateBatch>& batches, Communicator& world) {
+  if (world.size() == 1) return;
+  std::vector<double> totals;
+  for (const UpdateBatch& batch : batches) {
+    totals.push_back(batch.tokens);
+    totals.push_back(batch.sequences);
+  }
+  totals = world.all_reduce(totals);
+  for (std::size_t i = 0; i < batches.size(); ++i) {
+    batches[i].tokens = totals[2 * i];
+    batches[i].sequences = totals[2 * i + 1];
+  }
+}
+
+GradientResult compute_gradients(Model& model, ParallelOptimizer& optimizer, const Loss& loss,
                                  const UpdateBatch& batch, bool mean_loss) {
   optimizer.zero_grad();
   GradientResult result;
@@ -65,10 +81,8 @@ GradientResult compute_gradients(Model& model, AdamW& optimizer, const Loss& los
   return result;
 }
 
-double apply_update(Model& model, AdamW& optimizer, double lr, double grad_clip) {
-  std::vector<Tensor> grads;
-  for (const auto& [name, param] : model.parameters()) grads.push_back(param.grad());
-  const double norm = global_grad_norm(grads);
+double apply_update(ParallelOptimizer& optimizer, double lr, double grad_clip) {
+  const double norm = optimizer.reduce_gradients();
   if (std::isfinite(norm)) optimizer.step(lr, clip_factor(norm, grad_clip));
   return norm;
 }
