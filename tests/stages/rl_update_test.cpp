@@ -73,6 +73,19 @@ TEST(RlUpdate, PositiveAdvantagesRiseAndNegativeOnesFall) {
   const std::vector<double> after = sampled_log_probs(*model, rows);
   EXPECT_GT(after[0], before[0] + 0.1);
   EXPECT_LT(after[1], before[1] - 0.1);
+
+  // Off-policy plans keep the sampling policy's log-probabilities, one batch per mini-batch.
+  plan.mini_batches = 2;
+  plan.on_policy = false;
+  std::vector<UpdateBatch> split = plan_updates(samples, {1.0, -1.0}, *model, model.get(), plan);
+  ASSERT_EQ(split.size(), 2u);
+  for (const UpdateBatch& batch : split) {
+    EXPECT_EQ(batch.sequences, 1.0);
+    ASSERT_EQ(batch.micro.size(), 1u);
+    ASSERT_TRUE(batch.micro[0].old_logprobs.defined());
+    EXPECT_EQ(batch.micro[0].old_logprobs.to_doubles(), batch.micro[0].ref_logprobs.to_doubles());
+  }
+  EXPECT_EQ(split[1].micro[0].advantages.to_doubles(), std::vector<double>{-1.0});
 }
 
 }  // namespace
