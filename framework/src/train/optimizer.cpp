@@ -42,6 +42,18 @@ AdamWConfig optimizer_from(const Config& section) {
 
 OptimizerState::~OptimizerState() = default;
 
+ops::AdamWOptions adamw_options(const AdamWConfig& config, double lr, double grad_scale,
+                                std::int64_t step) {
+  ops::AdamWOptions options;
+  options.lr = lr;
+  options.beta1 = config.beta1;
+  options.beta2 = config.beta2;
+  options.eps = config.eps;
+  options.step = step;
+  options.grad_scale = grad_scale;
+  return options;
+}
+
 std::vector<bool> decayed_parameters(Model& model, const AdamWConfig& config) {
   std::vector<bool> decayed;
   for (const auto& [name, param] : model.parameters()) {
@@ -95,13 +107,7 @@ std::int64_t AdamW::decayed_count() const {
 void AdamW::step(double lr, double grad_scale) {
   NoGradGuard no_grad;
   ++steps_;
-  ops::AdamWOptions options;
-  options.lr = lr;
-  options.beta1 = config_.beta1;
-  options.beta2 = config_.beta2;
-  options.eps = config_.eps;
-  options.step = steps_;
-  options.grad_scale = grad_scale;
+  ops::AdamWOptions options = adamw_options(config_, lr, grad_scale, steps_);
   for (std::size_t i = 0; i < params_.size(); ++i) {
     const Tensor& param = params_[i].second;
     Tensor grad = param.grad();

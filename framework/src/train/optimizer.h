@@ -3,6 +3,7 @@
 #include <forge/architecture.h>
 #include <forge/config.h>
 #include <forge/export.h>
+#include <forge/ops.h>
 #include <forge/schema.h>
 
 #include <cstdint>
@@ -36,6 +37,10 @@ class FORGE_API OptimizerState {
 // Whether each parameter is in AdamW's decayed group: the model's decays(), less the
 // no_decay fragments.
 FORGE_API std::vector<bool> decayed_parameters(Model& model, const AdamWConfig& config);
+
+// One AdamW update's settings (weight decay is per group, set by the caller).
+FORGE_API ops::AdamWOptions adamw_options(const AdamWConfig& config, double lr, double grad_scale,
+                                          std::int64_t step);
 
 // The checkpoint layout of AdamW's moments, one (m, v) pair per parameter in model order.
 FORGE_API void write_moments(CheckpointWriter& writer, const NamedTensors& params,

@@ -77,13 +77,7 @@ class Zero1AdamW final : public ParallelOptimizer, private OptimizerState {
   void step(double lr, double grad_scale) override {
     NoGradGuard no_grad;
     ++steps_;
-    ops::AdamWOptions options;
-    options.lr = lr;
-    options.beta1 = config_.beta1;
-    options.beta2 = config_.beta2;
-    options.eps = config_.eps;
-    options.step = steps_;
-    options.grad_scale = grad_scale;
+    ops::AdamWOptions options = adamw_options(config_, lr, grad_scale, steps_);
     for (Segment& s : segments_) {
       if (!has_grad_[s.param]) continue;
       options.weight_decay = decay_[s.param] ? config_.weight_decay : 0.0;

@@ -17,6 +17,7 @@
 #include "stages/runner.h"
 #include "train/grad_norm.h"
 #include "train/parallel_optimizer.h"
+#include "train/run_checkpoints.h"
 
 #include <chrono>
 #include <cmath>
@@ -227,26 +228,21 @@ class TrainJob : public StageJob {
 
   // Collective; rank 0 writes the file, with the optimizer state as one process would hold it.
   void save() {
-    optimizer_->checkpoint([&](const OptimizerState& state) {
-      save_checkpoint(checkpoint_path(context_->dir, position_.step), *s_->model, &state,
-                      *s_->tokenizer, s_->meta, position_);
-      prune_checkpoints(context_->dir, s_->checkpoint_keep);
-    });
+    save_run_checkpoint(context_->dir, s_->checkpoint_keep, *s_->model, *optimizer_, *s_->tokenizer,
+                        s_->meta, position_);
   }
 
   void restore() {
-    std::vector<std::filesystem::path> saved = list_checkpoints(context_->dir);
-    if (saved.empty()) {
-      log_info("no checkpoint in ", context_->dir.string(), " yet: training starts over");
+    std::optional<TrainPosition> resumed =
+        restore_run_checkpoint(context_->dir, *s_->model, *optimizer_, s_->steps);
+    if (!resumed) {
       if (world_.is_root()) truncate_run_files(context_->dir, 0);
       log_start();
       return;
     }
-    position_ = load_checkpoint(saved.back(), *s_->model, &optimizer_->loader());
+    position_ = *resumed;
     s_->train_batches->seek(position_.data_position);
     if (world_.is_root()) truncate_run_files(context_->dir, position_.step);
-    log_info("resumed from ", saved.back().string(), " at step ", position_.step, " of ",
-             s_->steps);
   }
 
   void log_start() const {

@@ -137,4 +137,17 @@ void read_training_keys(const Config& recipe, const Registry& plugins, TrainSetu
   }
 }
 
+LoadedModel read_init(const Config& recipe, const Registry& plugins, Device device) {
+  try {
+    return load_model(recipe.string("init"), plugins, device);
+  } catch (const Error& e) {
+    recipe.fail("init", e.what());
+  }
+}
+
+std::vector<std::string> init_labels(const LoadedModel& init) {
+  return {cat("tokenizer/", init.tokenizer_plugin, " (from init)"),
+          cat("architecture/", init.architecture, " (from init)")};
+}
+
 }  // namespace forge

@@ -8,6 +8,7 @@
 
 #include "plugin/registry.h"
 #include "stages/pretrain/train_setup.h"
+#include "train/checkpoint_model.h"
 
 #include <string>
 #include <vector>
@@ -28,5 +29,10 @@ std::string plugin_label(const Registry& plugins, PluginKind kind, const Config&
 // optimizer, schedule, eval, checkpoint; and the sampler when the recipe asks for samples.
 void read_training_keys(const Config& recipe, const Registry& plugins, TrainSetup& setup,
                         std::vector<std::string>& labels);
+
+// The `init:` checkpoint a fine-tuning stage starts from (errors located at `init`), and the
+// labels of the plugins it was made with, for the new checkpoints' metadata.
+LoadedModel read_init(const Config& recipe, const Registry& plugins, Device device);
+std::vector<std::string> init_labels(const LoadedModel& init);
 
 }  // namespace forge

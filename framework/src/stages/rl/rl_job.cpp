@@ -9,6 +9,7 @@
 #include "stages/rl/rl_report.h"
 #include "stages/rl/rl_update.h"
 #include "stages/runner.h"
+#include "train/run_checkpoints.h"
 
 #include <algorithm>
 #include <chrono>
@@ -270,24 +271,15 @@ class RlJob : public StageJob {
   }
 
   void save() {
-    optimizer_->checkpoint([&](const OptimizerState& state) {
-      save_checkpoint(checkpoint_path(context_->dir, position_.step), *s_->model, &state,
-                      *s_->tokenizer, s_->meta, position_);
-      prune_checkpoints(context_->dir, s_->checkpoint_keep);
-    });
+    save_run_checkpoint(context_->dir, s_->checkpoint_keep, *s_->model, *optimizer_, *s_->tokenizer,
+                        s_->meta, position_);
   }
 
   void restore() {
-    std::vector<std::filesystem::path> saved = list_checkpoints(context_->dir);
-    if (saved.empty()) {
-      log_info("no checkpoint in ", context_->dir.string(), " yet: training starts over");
-      if (world_.is_root()) truncate_run_files(context_->dir, -1);
-      return;
-    }
-    position_ = load_checkpoint(saved.back(), *s_->model, &optimizer_->loader());
-    if (world_.is_root()) truncate_run_files(context_->dir, position_.step);
-    log_info("resumed from ", saved.back().string(), " at step ", position_.step, " of ",
-             s_->steps);
+    std::optional<TrainPosition> resumed =
+        restore_run_checkpoint(context_->dir, *s_->model, *optimizer_, s_->steps);
+    if (resumed) position_ = *resumed;
+    if (world_.is_root()) truncate_run_files(context_->dir, resumed ? position_.step : -1);
   }
 
   void log_start() const {

@@ -158,20 +158,14 @@ std::unique_ptr<StageJob> RlStage::prepare(const Config& recipe, const Registry&
   auto setup = std::make_unique<RlSetup>();
   setup->device = choose_device(recipe);
   setup->seed = static_cast<std::uint64_t>(recipe.integer("seed"));
-  LoadedModel init;
-  try {
-    init = load_model(recipe.string("init"), plugins, setup->device);
-  } catch (const Error& e) {
-    recipe.fail("init", e.what());
-  }
+  LoadedModel init = read_init(recipe, plugins, setup->device);
   setup->tokenizer = std::move(init.tokenizer);
   setup->model = std::move(init.model);
   for (const std::string& marker : {setup->chat.start, setup->chat.separator, setup->chat.end})
     if (!setup->tokenizer->special_token(marker))
       recipe.fail("init", cat("the checkpoint's tokenizer has no special token '", marker,
                               "'; RL starts from a chat model (an sft run's checkpoint)"));
-  std::vector<std::string> labels = {cat("tokenizer/", init.tokenizer_plugin, " (from init)"),
-                                     cat("architecture/", init.architecture, " (from init)")};
+  std::vector<std::string> labels = init_labels(init);
 
   const Config rl = recipe.section("rl");
   setup->rejection_sampling = rl.string("mode") == "rejection_sampling";

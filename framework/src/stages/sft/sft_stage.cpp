@@ -91,12 +91,7 @@ std::unique_ptr<StageJob> SftStage::prepare(const Config& recipe, const Registry
   auto setup = std::make_unique<TrainSetup>();
   setup->device = choose_device(recipe);
   setup->seed = static_cast<std::uint64_t>(recipe.integer("seed"));
-  LoadedModel init;
-  try {
-    init = load_model(recipe.string("init"), plugins, setup->device);
-  } catch (const Error& e) {
-    recipe.fail("init", e.what());
-  }
+  LoadedModel init = read_init(recipe, plugins, setup->device);
   setup->tokenizer = std::move(init.tokenizer);
   setup->model = std::move(init.model);
   setup->chat = chat_from(recipe.section("chat"));
@@ -105,8 +100,7 @@ std::unique_ptr<StageJob> SftStage::prepare(const Config& recipe, const Registry
       recipe.section("chat").fail("start",
                                   cat("the checkpoint's tokenizer has no special token '", marker,
                                       "'; pretrain with it among the tokenizer's special_tokens"));
-  std::vector<std::string> labels = {cat("tokenizer/", init.tokenizer_plugin, " (", "from init)"),
-                                     cat("architecture/", init.architecture, " (from init)")};
+  std::vector<std::string> labels = init_labels(init);
   read_training_keys(recipe, plugins, *setup, labels);
   if (setup->sample) {
     setup->sample->chat = true;
