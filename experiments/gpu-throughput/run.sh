@@ -8,11 +8,11 @@
 # the micro-batches forge tries, largest first (default "64 32 16"); PYTHON the interpreter with
 # torch, h5py and numpy; FORGE_BUILD_DIR the folder the bundle was built from (/work/build-gpu).
 # Results go to $OUT/gpu-throughput (the device tool's folder) or /tmp/gpu-throughput/.
-# About 5 minutes on an H100/H200 with the defaults (30 steps), the CUDA unit tests included.
+# About 5 minutes on an H100/H200 with the defaults (20 steps), the CUDA unit tests included.
 # SMOKE=1 runs the same script on the CPU with a 1-layer model and T 64, to try it anywhere.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-steps=${1:-30}
+steps=${1:-20}
 work=${WORK:-/tmp/gpu-throughput}
 results=${OUT:-$work}/gpu-throughput
 bin=${FORGE_BIN:-${FORGE_BUNDLE:+$FORGE_BUNDLE/build/bin}}
@@ -93,14 +93,20 @@ for mb in $micro_batches; do
     log "forge: timed out after $(wc -l <"$run/metrics.jsonl") steps; those steps are the result"
     break
   fi
-  if grep -q "out of GPU memory" "$work/forge-$mb.log"; then
+  if grep -qiE "out of GPU memory|out of memory|ALLOC_FAILED" "$work/forge-$mb.log"; then
     log "forge: micro-batch $mb does not fit"
     continue
   fi
+  # Any other failure is the result to report; PyTorch still runs, at this micro-batch.
   tail -n 20 "$work/forge-$mb.log"
-  die "forge failed (rc $rc) at micro-batch $mb; see $results/forge-$mb.log"
+  log "forge failed (rc $rc) at micro-batch $mb; see $results/forge-$mb.log"
+  chosen=$mb forge_peak=$peak
+  break
 done
-[[ -n $chosen ]] || die "forge fit none of the micro-batches $micro_batches"
+if [[ -z $chosen ]]; then
+  chosen=${micro_batches##* } forge_peak=""
+  log "forge fit none of the micro-batches $micro_batches; PyTorch runs at $chosen"
+fi
 checkpoint=$(ls "$work/forge-$chosen"/checkpoints/*.h5 2>/dev/null | tail -n1)
 
 # PyTorch at forge's micro-batch: bf16 (what a PyTorch user runs) and fp32 (forge's arithmetic).
@@ -154,12 +160,17 @@ def peak_of(name):
     except Exception:
         return float("nan")
 
-rows = []
-metrics = [json.loads(l) for l in open(os.path.join(results, "forge-metrics.jsonl")) if l.strip()]
-timed = [m["tok_per_s"] for m in metrics[5:]] or [m["tok_per_s"] for m in metrics]
-tps = statistics.median(timed)
-rows.append(("forge fp32", micro_batch, tps, tps * fpt / PEAK, float(forge_peak or "nan") / 1024,
-             metrics[0]["loss"], metrics[-1]["loss"]))
+rows, nan = [], float("nan")
+path = os.path.join(results, "forge-metrics.jsonl")
+metrics = [json.loads(l) for l in open(path) if l.strip()] if os.path.exists(path) else []
+if metrics:
+    timed = [m["tok_per_s"] for m in metrics[5:]] or [m["tok_per_s"] for m in metrics]
+    tps = statistics.median(timed)
+    rows.append(("forge fp32", micro_batch, tps, tps * fpt / PEAK,
+                 float(forge_peak or "nan") / 1024, metrics[0]["loss"], metrics[-1]["loss"]))
+else:
+    tps = nan
+    rows.append(("forge fp32 (FAILED)", micro_batch, nan, nan, nan, nan, nan))
 for precision in ("bf16", "fp32"):
     r = load(f"torch-{precision}.json")
     if r:
@@ -169,7 +180,7 @@ for precision in ("bf16", "fp32"):
     else:
         rows.append((f"pytorch {precision}", micro_batch, float("nan"), float("nan"),
                      float("nan"), float("nan"), float("nan")))
-print(f"GPT-2 124M, T {T}, {len(metrics)} steps; MFU = tok/s x {fpt / 1e9:.3f} GFLOP/token / 989 TFLOP/s (bf16 dense)")
+print(f"GPT-2 124M, T {T}, {len(metrics)} forge steps; MFU = tok/s x {fpt / 1e9:.3f} GFLOP/token / 989 TFLOP/s (bf16 dense)")
 print(f"{'implementation':<22} {'B':>3} {'tok/s':>10} {'MFU':>7} {'peak GiB':>9} {'loss[0]':>8} {'loss[-1]':>8} {'vs forge':>8}")
 for name, b, t, mfu, mem, first, last in rows:
     print(f"{name:<22} {b:>3} {t:>10.0f} {100 * mfu:>6.2f}% {mem:>9.1f} {first:>8.4f} {last:>8.4f} {t / tps:>7.2f}x")

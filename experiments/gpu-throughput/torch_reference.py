@@ -59,7 +59,7 @@ def main():
     p.add_argument("--shard", required=True)
     p.add_argument("--micro-batch", type=int, default=16)
     p.add_argument("--seq", type=int, default=1024)
-    p.add_argument("--steps", type=int, default=30)
+    p.add_argument("--steps", type=int, default=20)
     p.add_argument("--skip", type=int, default=5, help="first steps left out of the timing")
     p.add_argument("--precision", choices=["bf16", "fp32"], default="bf16")
     p.add_argument("--no-compile", action="store_true")
