@@ -11,7 +11,8 @@ namespace forge::test {
 
 // A model from an architecture section such as "{plugin: gpt2, n_layer: 2, ...}".
 std::unique_ptr<Model> tiny_model(const std::string& section, std::int64_t vocab,
-                                  DType dtype = DType::f32, std::uint64_t seed = 7);
+                                  DType dtype = DType::f32, std::uint64_t seed = 7,
+                                  Device device = Device::cpu());
 
 // Sections of small models that still have every part: several layers and heads, grouped
 // kv heads for llama, a padded vocabulary for gpt2.

@@ -31,8 +31,9 @@ FORGE_API Tensor merge_heads(const Tensor& x);
 FORGE_API std::pair<Tensor, Tensor> cache_append(KVCache& cache, int layer, const Tensor& k,
                                                  const Tensor& v);
 
-// Position ids offset, offset + 1, ... as an i32 tensor [count].
-FORGE_API Tensor positions(std::int64_t offset, std::int64_t count);
+// Position ids offset, offset + 1, ... as an i32 tensor [count] on `device` (a model passes its
+// position table's, since ops refuse inputs on two devices).
+FORGE_API Tensor positions(std::int64_t offset, std::int64_t count, Device device = Device::cpu());
 // Each token's position in its own document, i32 [B, T], from ForwardOptions::document_starts.
 FORGE_API Tensor document_positions(const Tensor& document_starts);
 

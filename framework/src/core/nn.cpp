@@ -37,10 +37,11 @@ std::pair<Tensor, Tensor> cache_append(KVCache& cache, int layer, const Tensor& 
   return {keys.slice(2, 0, end), values.slice(2, 0, end)};
 }
 
-Tensor positions(std::int64_t offset, std::int64_t count) {
+Tensor positions(std::int64_t offset, std::int64_t count, Device device) {
   std::vector<std::int32_t> ids(static_cast<std::size_t>(count));
   std::iota(ids.begin(), ids.end(), static_cast<std::int32_t>(offset));
-  return Tensor::from_ints(ids, {count});
+  Tensor host = Tensor::from_ints(ids, {count});
+  return device == Device::cpu() ? host : host.to(device);
 }
 
 Tensor document_positions(const Tensor& document_starts) {

@@ -46,10 +46,20 @@ double global_grad_norm(const std::vector<Tensor>& grads) {
   // count, and every chunk reads its floats once with vectorized double accumulators.
   constexpr std::int64_t kChunk = 1 << 16;
   double sum_of_squares = 0.0;
+  // Gradients on a device are squared and summed there (in f32, at least); only the total comes
+  // back, instead of every gradient crossing to the host each step.
+  Tensor device_sum;
   for (const Tensor& grad : grads) {
     if (!grad.defined()) continue;
     FORGE_CHECK(is_floating(grad.dtype()), "a gradient of dtype ", dtype_name(grad.dtype()));
-    if (grad.device() != Device::cpu() || grad.dtype() != DType::f32 || !grad.is_contiguous()) {
+    if (grad.device() != Device::cpu()) {
+      NoGradGuard no_grad;
+      Tensor wide = grad.dtype() == DType::bf16 ? grad.detach().to(DType::f32) : grad.detach();
+      Tensor squares = ops::sum(ops::mul(wide, wide));
+      device_sum = device_sum.defined() ? ops::add(device_sum, squares) : squares;
+      continue;
+    }
+    if (grad.dtype() != DType::f32 || !grad.is_contiguous()) {
       for_each_value(grad, [&](double value) {
         sum_of_squares += value * value;
         return true;
@@ -73,6 +83,7 @@ double global_grad_norm(const std::vector<Tensor>& grads) {
     });
     for (double part : partial) sum_of_squares += part;
   }
+  if (device_sum.defined()) sum_of_squares += device_sum.item();
   return std::sqrt(sum_of_squares);
 }
 

@@ -9,8 +9,8 @@
 
 namespace forge {
 
-// The L2 norm of all gradients together, accumulated in double. Undefined tensors are skipped;
-// tensors on a device are read through the host.
+// The L2 norm of all gradients together, accumulated in double on the host. Undefined tensors
+// are skipped; tensors on a device are squared and summed there and only their total is read.
 FORGE_API double global_grad_norm(const std::vector<Tensor>& grads);
 
 // The factor that brings gradients of global norm `norm` down to `max_norm`: 1 when they are

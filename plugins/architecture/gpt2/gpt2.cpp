@@ -73,7 +73,8 @@ class Gpt2Model : public Model {
     const Tensor& wte = next();
     const Tensor& wpe = next();
     const Tensor& starts = options.document_starts;
-    Tensor positions = starts.defined() ? nn::document_positions(starts) : nn::positions(offset, T);
+    Tensor positions =
+        starts.defined() ? nn::document_positions(starts) : nn::positions(offset, T, wpe.device());
     Tensor x = ops::add(ops::embedding(ids, wte), ops::embedding(positions, wpe));
     for (std::int64_t l = 0; l < shape_.n_layer; ++l) {
       const Tensor &ln1_w = next(), &ln1_b = next(), &attn_w = next(), &attn_b = next();
