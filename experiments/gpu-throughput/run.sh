@@ -6,7 +6,7 @@
 # Outside a bundle, FORGE_BIN names the folder holding forge and forge_checkpoint_loss (default
 # build/bin) and FORGE_TOKENIZER_REFS the folder holding r50k_base.tiktoken. MICRO_BATCHES lists
 # the micro-batches forge tries, largest first (default "64 32 16"); PYTHON the interpreter with
-# torch, h5py and numpy; FORGE_BUILD_DIR the folder the bundle was built from (/work/build-gpu).
+# torch, h5py and numpy; FORGE_BUILD_DIR the folder the bundle was built from (by default build in this checkout).
 # Results go to $OUT/gpu-throughput (the device tool's folder) or /tmp/gpu-throughput/.
 # About 5 minutes on an H100/H200 with the defaults (20 steps), the CUDA unit tests included.
 # SMOKE=1 runs the same script on the CPU with a 1-layer model and T 64, to try it anywhere.
@@ -51,7 +51,7 @@ stop_memory() {
 # The CUDA unit tests first (when the bundle has them): their failures explain a failed run.
 # forge_tests finds plugins beside the build folder it was compiled in (FORGE_BUILD_DIR, the
 # folder device-bundle.sh packed); from a bundle that path is made a link to the bundle's copy.
-build_dir=${FORGE_BUILD_DIR:-/work/build-gpu}
+build_dir=${FORGE_BUILD_DIR:-$PWD/build}
 if [[ -n ${FORGE_BUNDLE:-} && ! -e $build_dir ]]; then
   mkdir -p "$(dirname "$build_dir")" && ln -s "$FORGE_BUNDLE/build" "$build_dir"
 fi
