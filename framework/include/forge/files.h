@@ -18,6 +18,8 @@ namespace forge {
 // for any number of directories. A pattern without wildcards names one file, which must exist.
 // Throws forge::Error when nothing matches, naming the pattern.
 FORGE_API std::vector<std::filesystem::path> expand_glob(const std::string& pattern);
+// Every file the patterns match, as sorted, distinct paths: a dataset's shard names.
+FORGE_API std::vector<std::string> expand_globs(const std::vector<std::string>& patterns);
 
 // Reads a whole file, decompressing gzip data (recognised by content). Throws forge::Error
 // naming the file.

@@ -161,3 +161,16 @@ std::vector<fs::path> expand_glob(const std::string& pattern) {
 }
 
 }  // namespace forge
+
+namespace forge {
+
+std::vector<std::string> expand_globs(const std::vector<std::string>& patterns) {
+  std::vector<std::string> names;
+  for (const std::string& pattern : patterns)
+    for (const std::filesystem::path& file : expand_glob(pattern)) names.push_back(file.string());
+  std::sort(names.begin(), names.end());
+  names.erase(std::unique(names.begin(), names.end()), names.end());
+  return names;
+}
+
+}  // namespace forge

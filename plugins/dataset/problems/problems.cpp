@@ -38,14 +38,7 @@ class Problems : public Dataset {
     if (paths_.empty()) config.fail("paths", "problems: nothing to read; set 'paths'");
   }
 
-  std::vector<std::string> shards() const override {
-    std::vector<std::string> names;
-    for (const std::string& entry : paths_)
-      for (const fs::path& file : expand_glob(entry)) names.push_back(file.string());
-    std::sort(names.begin(), names.end());
-    names.erase(std::unique(names.begin(), names.end()), names.end());
-    return names;
-  }
+  std::vector<std::string> shards() const override { return expand_globs(paths_); }
 
   void read(const std::string& shard, const std::function<bool(Document&&)>& sink) const override {
     read_json_lines(

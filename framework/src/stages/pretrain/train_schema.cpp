@@ -150,4 +150,18 @@ std::vector<std::string> init_labels(const LoadedModel& init) {
           cat("architecture/", init.architecture, " (from init)")};
 }
 
+CheckpointMeta init_meta(const Config& recipe, const LoadedModel& init, const std::string& stage,
+                         std::vector<std::string> labels, std::uint64_t seed) {
+  Node stored = recipe.node();
+  if (const Node* model = init.recipe.find("model")) stored.set("model", *model);
+  CheckpointMeta meta;
+  meta.recipe = emit_yaml(stored);
+  meta.stage = stage;
+  meta.architecture = init.architecture;
+  meta.tokenizer_plugin = init.tokenizer_plugin;
+  meta.plugins = std::move(labels);
+  meta.seed = seed;
+  return meta;
+}
+
 }  // namespace forge

@@ -34,5 +34,9 @@ void read_training_keys(const Config& recipe, const Registry& plugins, TrainSetu
 // labels of the plugins it was made with, for the new checkpoints' metadata.
 LoadedModel read_init(const Config& recipe, const Registry& plugins, Device device);
 std::vector<std::string> init_labels(const LoadedModel& init);
+// New checkpoints' metadata for a stage that started from `init`; the recipe keeps init's model
+// section, so that they rebuild alone as pretrain ones do.
+CheckpointMeta init_meta(const Config& recipe, const LoadedModel& init, const std::string& stage,
+                         std::vector<std::string> labels, std::uint64_t seed);
 
 }  // namespace forge

@@ -243,14 +243,7 @@ std::unique_ptr<StageJob> RlStage::prepare(const Config& recipe, const Registry&
   check_prompts(setup->train, *setup, data);
   check_prompts(setup->test, *setup, data);
 
-  Node stored = recipe.node();
-  if (const Node* model = init.recipe.find("model")) stored.set("model", *model);
-  setup->meta.recipe = emit_yaml(stored);
-  setup->meta.stage = name();
-  setup->meta.architecture = init.architecture;
-  setup->meta.tokenizer_plugin = init.tokenizer_plugin;
-  setup->meta.plugins = std::move(labels);
-  setup->meta.seed = setup->seed;
+  setup->meta = init_meta(recipe, init, name(), std::move(labels), setup->seed);
   log_info("rl: starting from ", recipe.string("init"), " (step ", init.position.step, ")");
   return make_rl_job(std::move(setup));
 }

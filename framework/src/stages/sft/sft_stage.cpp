@@ -122,15 +122,7 @@ std::unique_ptr<StageJob> SftStage::prepare(const Config& recipe, const Registry
                                               *setup->tokenizer, settings);
   }
 
-  // Checkpoints keep the model's section so that they rebuild alone, as pretrain ones do.
-  Node stored = recipe.node();
-  if (const Node* model = init.recipe.find("model")) stored.set("model", *model);
-  setup->meta.recipe = emit_yaml(stored);
-  setup->meta.stage = name();
-  setup->meta.architecture = init.architecture;
-  setup->meta.tokenizer_plugin = init.tokenizer_plugin;
-  setup->meta.plugins = std::move(labels);
-  setup->meta.seed = setup->seed;
+  setup->meta = init_meta(recipe, init, name(), std::move(labels), setup->seed);
   log_info("sft: starting from ", recipe.string("init"), " (step ", init.position.step, ")");
   return make_train_job(std::move(setup));
 }
