@@ -168,6 +168,34 @@ void check_packing(const char* yaml, std::int64_t vocab) {
 TEST(Gpt2, PackedDocumentsSeeOnlyThemselves) { check_packing(test::kTinyGpt2, 13); }
 TEST(Llama, PackedDocumentsSeeOnlyThemselves) { check_packing(test::kTinyLlama, 11); }
 
+// options.features gives the hidden states the head reads: the logits are them times the head
+// (lm_head, or the tied embedding's unpadded rows).
+void check_features(const char* yaml, std::int64_t vocab, const std::string& head_name) {
+  auto model = tiny_model(yaml, vocab);
+  Tensor ids = random_ids(2, 5, vocab, 6);
+  ForwardOptions options;
+  options.features = true;
+  Tensor features = model->forward(ids, options);
+  const std::int64_t C = model->shape().d_model;
+  ASSERT_EQ(features.shape(), (Shape{2, 5, C}));
+  Tensor head;
+  for (const auto& [name, tensor] : model->parameters())
+    if (name == "lm_head.weight" || (name == head_name && !head.defined()))
+      head = tensor.slice(0, 0, vocab);
+  std::vector<double> expected =
+      ops::matmul(features.reshape({10, C}), head, false, true).to_doubles();
+  std::vector<double> logits = model->forward(ids).to_doubles();
+  ASSERT_EQ(logits.size(), expected.size());
+  for (std::size_t i = 0; i < logits.size(); ++i) EXPECT_NEAR(logits[i], expected[i], 1e-5);
+}
+
+TEST(Gpt2, FeaturesAreWhatTheHeadReads) {
+  check_features(test::kTinyGpt2, 13, "transformer.wte.weight");
+}
+TEST(Llama, FeaturesAreWhatTheHeadReads) {
+  check_features(test::kTinyLlama, 11, "model.embed_tokens.weight");
+}
+
 TEST(Architectures, CountFlopsPerToken) {
   auto model = tiny_model("{plugin: gpt2, n_layer: 1, n_head: 1, d_model: 4, context: 8}", 10);
   // 6 * (12 C^2 L + V C) + 12 L C T = 6 * (192 + 40) + 12 * 4 * 8

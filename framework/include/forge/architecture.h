@@ -50,6 +50,9 @@ struct ForwardOptions {
   // Packed training windows: i32 [B, T], the position where each token's document starts.
   // Attention then stays inside each document, and positions count from its start.
   Tensor document_starts;
+  // Return the final normalised hidden states [B, T, d_model] instead of the logits: what a
+  // reward model's scalar head reads.
+  bool features = false;
 };
 
 // A transformer made by an architecture plugin.
@@ -60,6 +63,7 @@ class FORGE_API Model {
   // Trainable parameters by their Hugging Face names, in a stable order.
   virtual NamedTensors& parameters() = 0;
   // Logits [B, T, vocab_size] for ids [B, T] (i32); padded rows of the embedding never score.
+  // With options.features, the final normalised hidden states [B, T, d_model] instead.
   virtual Tensor forward(const Tensor& ids, const ForwardOptions& options) = 0;
   Tensor forward(const Tensor& ids, KVCache* cache = nullptr) {
     ForwardOptions options;

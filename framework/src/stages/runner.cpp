@@ -57,6 +57,7 @@ void work(StageJob& job, const ResolvedRecipe& recipe, RunContext& context) {
   }
   status["status"] = context.complete ? "complete" : "incomplete";
   status.erase("error");
+  if (!context.stopped_early.empty()) status["stopped_early"] = context.stopped_early;
   status["finished"] = utc_timestamp();
   status["seconds"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();

@@ -22,6 +22,8 @@ struct RunContext {
   MetricsWriter* metrics = nullptr;
   // Set false by a job that finished this process's share while other processes' remains.
   bool complete = true;
+  // Why a job ended before its last step (an RLHF run's hacking monitor); kept in run.json.
+  std::string stopped_early{};
 };
 
 // A stage with every plugin made and every setting checked, ready to work.

@@ -2,7 +2,9 @@
 #include "stages/data/data_stage.h"
 #include "stages/knowledge_probe/knowledge_probe_stage.h"
 #include "stages/pretrain/pretrain_stage.h"
+#include "stages/reward_model/reward_model_stage.h"
 #include "stages/rl/rl_stage.h"
+#include "stages/rlhf/rlhf_stage.h"
 #include "stages/sft/sft_stage.h"
 #include "stages/stage.h"
 #include "stages/tokenize/tokenize_stage.h"
@@ -22,7 +24,10 @@ std::vector<const Stage*> all_stages() {
   static const AssistantEvalStage assistant_eval;
   static const KnowledgeProbeStage knowledge_probe;
   static const RlStage rl;
-  return {&data, &tokenizer, &tokenize, &pretrain, &sft, &assistant_eval, &knowledge_probe, &rl};
+  static const RewardModelStage reward_model;
+  static const RlhfStage rlhf;
+  return {&data,           &tokenizer,       &tokenize, &pretrain,     &sft,
+          &assistant_eval, &knowledge_probe, &rl,       &reward_model, &rlhf};
 }
 
 const Stage* find_stage(const std::string& name) {

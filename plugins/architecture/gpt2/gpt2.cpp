@@ -100,6 +100,7 @@ class Gpt2Model : public Model {
     const Tensor &lnf_w = next(), &lnf_b = next();
     x = ops::layer_norm(x, lnf_w, lnf_b, config_.layer_norm_eps);
     if (cache) cache->advance(T);
+    if (options.features) return x;
     // The head is the embedding, tied; its padding rows stay out of the logits.
     Tensor head = wte.slice(0, 0, shape_.vocab_size);
     return ops::matmul(x.reshape({B * T, C}), head, false, true).reshape({B, T, shape_.vocab_size});

@@ -98,6 +98,7 @@ class LlamaModel : public Model {
     }
     x = ops::rms_norm(x, next(), eps);
     if (cache) cache->advance(T);
+    if (options.features) return x;
     const Tensor& head = config_.tie_embeddings ? embed : next();
     return ops::matmul(x.reshape({B * T, C}), head, false, true).reshape({B, T, shape_.vocab_size});
   }

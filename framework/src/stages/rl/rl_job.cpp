@@ -8,12 +8,15 @@
 #include "stages/rl/rl_eval.h"
 #include "stages/rl/rl_report.h"
 #include "stages/rl/rl_update.h"
+#include "stages/rlhf/preference_scores.h"
+#include "stages/rlhf/rlhf_report.h"
 #include "stages/runner.h"
 #include "train/run_checkpoints.h"
 
 #include <algorithm>
 #include <chrono>
 #include <cmath>
+#include <fstream>
 #include <numeric>
 
 namespace forge {
@@ -43,6 +46,7 @@ class RlJob : public StageJob {
         optimizer_(make_parallel_optimizer(*s_->model, s_->optimizer, world_, {})) {
     policy_ = {s_->model.get(), s_->tokenizer.get(), s_->sampler.get(), &s_->tools.tools(),
                s_->chat,        s_->limits};
+    if (s_->monitor) monitor_.emplace(*s_->monitor);
   }
 
   void run(RunContext& context) override {
@@ -60,19 +64,30 @@ class RlJob : public StageJob {
     while (position_.step < s_->steps) {
       nlohmann::json record = rl_step();
       const std::int64_t step = position_.step;
-      progress.set_status(
-          cat("reward ", fixed(record["reward"], 3), ", correct ", fixed(record["correct"], 3)));
+      progress.set_status(cat("reward ", fixed(record["reward"], 3),
+                              rlhf() ? ", judge " : ", correct ",
+                              fixed(record[rlhf() ? "judge" : "correct"], 3)));
       progress.advance();
       // Rank 0 evaluates; the others wait for it at the next step's first sum.
       if (!s_->test.empty() && world_.is_root() && due(s_->eval_every, step, s_->steps))
         record.update(evaluate_now(step));
-      if (due(s_->log_every, step, s_->steps) || record.contains("pass@1"))
+      if (due(s_->log_every, step, s_->steps) || record.contains("eval_s"))
         context.metrics->write(record);
-      if (due(s_->checkpoint_every, step, s_->steps)) save();
+      // Every rank learns whether rank 0's monitor stops the run.
+      const bool stop =
+          monitor_ && world_.all_reduce({stop_reason_.empty() ? 0.0 : 1.0}, ReduceOp::max)[0] > 0;
+      if (due(s_->checkpoint_every, step, s_->steps) || stop) save();
+      if (stop) {
+        context.stopped_early = stop_reason_.empty() ? "stopped by rank 0's monitor" : stop_reason_;
+        break;
+      }
     }
     progress.finish();
     if (!world_.is_root()) return;
-    write_rl_report(context.dir);
+    if (rlhf())
+      write_rlhf_report(context.dir, context.stopped_early);
+    else
+      write_rl_report(context.dir);
     log_info("report: ", (context.dir / "report.md").string());
   }
 
@@ -135,6 +150,9 @@ class RlJob : public StageJob {
          i += static_cast<std::size_t>(world_.size())) {
       std::vector<Sample> group = roll_out(policy_, {problems[i]}, s_->group_size, s_->max_tokens,
                                            s_->rewards, seed + i * G);
+      if (rlhf())
+        score_with_reward_model(*s_->reward_model, *s_->tokenizer, s_->chat, {problems[i]}, group,
+                                s_->micro_batch);
       for (Sample& sample : group) {
         sample.problem = i;
         samples.push_back(std::move(sample));
@@ -193,10 +211,11 @@ class RlJob : public StageJob {
     ++position_.step;
     position_.data_position = static_cast<std::uint64_t>(position_.step * s_->prompts);
 
-    // Sums over every rank's samples: [n, reward, correct, tokens, calls, closed, loss,
+    // Sums over every rank's samples: [n, reward, correct, tokens, calls, closed, loss, judge,
     // metrics..., reward parts...].
     const std::size_t labels = s_->rewards.labels().size();
-    std::vector<double> sums(7 + total.metrics.size() + labels, 0.0);
+    constexpr std::size_t kFixed = 8;
+    std::vector<double> sums(kFixed + total.metrics.size() + labels, 0.0);
     sums[0] = static_cast<double>(samples.size());
     for (const Sample& sample : samples) {
       sums[1] += sample.reward.value;
@@ -204,17 +223,18 @@ class RlJob : public StageJob {
       sums[3] += static_cast<double>(sample.sampled_tokens());
       sums[4] += sample.turn.tool_calls;
       sums[5] += sample.turn.finish == "stop";
+      sums[7] += sample.judge;
       for (std::size_t r = 0; r < labels; ++r)
-        sums[7 + total.metrics.size() + r] += sample.reward.parts[r];
+        sums[kFixed + total.metrics.size() + r] += sample.reward.parts[r];
     }
     sums[6] = total.loss;
-    std::size_t at = 7;
+    std::size_t at = kFixed;
     for (const auto& [name, value] : total.metrics) sums[at++] = value;
     sums = world_.all_reduce(sums);
     const double n = sums[0], reward = sums[1], correct = sums[2], tokens = sums[3],
                  calls = sums[4], closed = sums[5];
     total.loss = sums[6];
-    at = 7;
+    at = kFixed;
     for (auto& [name, value] : total.metrics) value = sums[at++];
     std::vector<double> parts(sums.begin() + static_cast<std::ptrdiff_t>(at), sums.end());
     position_.tokens_seen += static_cast<std::uint64_t>(tokens);
@@ -235,8 +255,13 @@ class RlJob : public StageJob {
                              {"train_s", train_s},
                              {"elapsed_s", position_.elapsed_s}};
     for (const auto& [name, value] : total.metrics) record[name] = value * per_update;
+    const char* part_prefix = rlhf() ? "judge/" : "reward/";
     for (std::size_t r = 0; r < parts.size(); ++r)
-      record[cat("reward/", s_->rewards.labels()[r])] = parts[r] / n;
+      record[cat(part_prefix, s_->rewards.labels()[r])] = parts[r] / n;
+    if (rlhf()) {
+      record.erase("correct");
+      record["judge"] = sums[7] / n;
+    }
     if (!world_.is_root()) return record;
     const Sample& first = samples.front();
     append_sample(context_->dir, position_.step, problems_for(step).front()->prompt.back().content,
@@ -245,6 +270,7 @@ class RlJob : public StageJob {
   }
 
   nlohmann::json evaluate_now(std::int64_t step) {
+    if (rlhf()) return evaluate_preferences_now(step);
     const auto start = Clock::now();
     EvalSettings settings;
     settings.samples = s_->eval_samples;
@@ -263,6 +289,49 @@ class RlJob : public StageJob {
     return scores;
   }
 
+  // Held-out replies scored by the reward model and the judge, with the monitor's verdict.
+  nlohmann::json evaluate_preferences_now(std::int64_t step) {
+    const auto start = Clock::now();
+    PreferenceEvalSettings settings;
+    settings.samples = s_->eval_samples;
+    settings.max_tokens = s_->max_tokens;
+    settings.micro_batch = s_->micro_batch;
+    settings.seed = mix64(s_->seed + 0x5eed);  // the same draws every time: paired comparisons
+    settings.reference = s_->reference ? s_->reference.get() : s_->kl_reference.get();
+    nlohmann::json scores =
+        evaluate_preferences(policy_, *s_->reward_model, s_->test, s_->rewards, settings);
+    std::string line = cat("step ", step, ": held-out reward model ", fixed(scores["rm_score"], 3),
+                           ", judge ", fixed(scores["judge_score"], 3));
+    if (scores.contains("kl")) line += cat(", KL ", fixed(scores["kl"], 3));
+    log_info(line, ", ", fixed(scores["eval_response_tokens"], 1), " tokens (", s_->test.size(),
+             " prompts, ", fixed(seconds_since(start), 0), " s)");
+    scores["eval_s"] = seconds_since(start);
+    if (monitor_) {
+      std::optional<std::string> verdict = monitor_->observe(
+          {step, scores["rm_score"], scores["judge_score"], scores.value("kl", 0.0)});
+      if (verdict) {
+        scores["hacking"] = *verdict;
+        log_warn(*verdict, monitor_->config().stop ? "; stopping the run" : "");
+        if (monitor_->config().stop) stop_reason_ = *verdict;
+      }
+    }
+    return scores;
+  }
+
+  // A resumed run's monitor starts from the evaluations it had logged.
+  void replay_monitor() {
+    if (!monitor_) return;
+    std::ifstream in(context_->dir / "metrics.jsonl");
+    for (std::string line; std::getline(in, line);) {
+      nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
+      if (record.is_discarded() || !record.contains("rm_score")) continue;
+      monitor_->observe(
+          {record["step"], record["rm_score"], record["judge_score"], record.value("kl", 0.0)});
+    }
+  }
+
+  bool rlhf() const { return s_->reward_model != nullptr; }
+
   [[noreturn]] void stop_on_nan(double loss, double norm) const {
     throw RunFailure(cat("step ", position_.step + 1, ": the loss is ", loss,
                          " and the gradient norm ", norm,
@@ -280,6 +349,7 @@ class RlJob : public StageJob {
         restore_run_checkpoint(context_->dir, *s_->model, *optimizer_, s_->steps);
     if (resumed) position_ = *resumed;
     if (world_.is_root()) truncate_run_files(context_->dir, resumed ? position_.step : -1);
+    if (world_.is_root()) replay_monitor();
   }
 
   void log_start() const {
@@ -288,6 +358,7 @@ class RlJob : public StageJob {
              " steps, ", s_->epochs, " epoch(s) of ", s_->mini_batches, " update(s) per rollout; ",
              s_->train.size(), " training problems, ", s_->test.size(), " held out",
              s_->reference ? "; KL to a frozen reference" : "",
+             rlhf() ? "; rewards from a reward model, judged by the held-out judge" : "",
              world_.size() > 1 ? cat("; ", world_.size(), " ranks share the problems") : "");
   }
 
@@ -299,6 +370,8 @@ class RlJob : public StageJob {
   std::vector<std::size_t> order_;
   std::uint64_t order_pass_ = 0;
   RunContext* context_ = nullptr;
+  std::optional<HackingMonitor> monitor_;
+  std::string stop_reason_;  // rank 0's monitor's verdict when it stops the run
 };
 
 }  // namespace

@@ -13,11 +13,14 @@
 #include "stages/rl/advantages.h"
 #include "stages/rl/reward_set.h"
 #include "stages/rl/rollouts.h"
+#include "stages/rlhf/hacking_monitor.h"
 #include "train/optimizer.h"
+#include "train/reward_model.h"
 #include "train/schedule.h"
 #include "train/train_checkpoint.h"
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 namespace forge {
@@ -47,6 +50,11 @@ struct RlSetup {
   std::vector<std::int64_t> eval_k;
   bool eval_at_start = true;
   std::int64_t checkpoint_every = 0, checkpoint_keep = 0;
+
+  // rlhf: a learned reward model scores the samples, and `rewards` is the held-out judge.
+  std::unique_ptr<RewardModel> reward_model;
+  std::unique_ptr<Model> kl_reference;  // the evaluations' KL when `reference` is unset
+  std::optional<HackingMonitorConfig> monitor;
 
   CheckpointMeta meta;
   std::uint64_t seed = 0;

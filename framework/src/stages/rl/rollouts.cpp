@@ -9,7 +9,8 @@
 
 namespace forge {
 
-std::vector<Problem> read_problems(const Dataset& dataset, const std::string& label) {
+std::vector<Problem> read_problems(const Dataset& dataset, const std::string& label,
+                                   bool need_answer) {
   std::vector<Problem> problems;
   for (const std::string& shard : dataset.shards())
     dataset.read(shard, [&](Document&& document) {
@@ -24,10 +25,13 @@ std::vector<Problem> read_problems(const Dataset& dataset, const std::string& la
       if (problem.prompt.empty() || problem.prompt.back().role != "user")
         throw Error(cat(where, " does not end its prompt with a user message"));
       auto answer = document.metadata.find("answer");
-      if (answer == document.metadata.end() || !(answer->is_string() || answer->is_number()))
+      const bool has_answer =
+          answer != document.metadata.end() && (answer->is_string() || answer->is_number());
+      if (need_answer && !has_answer)
         throw Error(
             cat(where, " has no metadata.answer, the key the rewards check replies ", "against"));
-      problem.answer = answer->is_string() ? answer->get<std::string>() : answer->dump();
+      if (has_answer)
+        problem.answer = answer->is_string() ? answer->get<std::string>() : answer->dump();
       problem.metadata = std::move(document.metadata);
       problems.push_back(std::move(problem));
       return true;

@@ -26,8 +26,10 @@ struct Problem {
 };
 
 // Every document of `dataset` as a problem; throws forge::Error naming `label` and the
-// document for one without metadata.messages, without a user message or without an answer.
-FORGE_API std::vector<Problem> read_problems(const Dataset& dataset, const std::string& label);
+// document for one without metadata.messages, without a user message or (with `need_answer`)
+// without an answer.
+FORGE_API std::vector<Problem> read_problems(const Dataset& dataset, const std::string& label,
+                                             bool need_answer = true);
 
 // What generates: the model with its tokenizer, sampler and tools (none owned).
 struct Policy {
@@ -44,6 +46,7 @@ struct Sample {
   std::vector<TokenId> prompt_ids;
   TurnResult turn;  // messages, finish, and the tokens with what the model sampled of them
   RewardTotal reward;
+  double judge = 0;  // rlhf: the judge's score, while reward.value is the reward model's
   bool correct = false;
   std::string reply;  // the last assistant message
   std::int64_t sampled_tokens() const;
