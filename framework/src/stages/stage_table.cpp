@@ -2,6 +2,7 @@
 #include "stages/data/data_stage.h"
 #include "stages/knowledge_probe/knowledge_probe_stage.h"
 #include "stages/pretrain/pretrain_stage.h"
+#include "stages/rankings/rankings_stage.h"
 #include "stages/rl/rl_stage.h"
 #include "stages/sft/sft_stage.h"
 #include "stages/stage.h"
@@ -22,7 +23,9 @@ std::vector<const Stage*> all_stages() {
   static const AssistantEvalStage assistant_eval;
   static const KnowledgeProbeStage knowledge_probe;
   static const RlStage rl;
-  return {&data, &tokenizer, &tokenize, &pretrain, &sft, &assistant_eval, &knowledge_probe, &rl};
+  static const RankingsStage rankings;
+  return {&data,           &tokenizer,       &tokenize, &pretrain, &sft,
+          &assistant_eval, &knowledge_probe, &rl,       &rankings};
 }
 
 const Stage* find_stage(const std::string& name) {
