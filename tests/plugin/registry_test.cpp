@@ -94,7 +94,8 @@ TEST(Registry, UnknownPluginSuggestsTheClosestName) {
     FAIL() << "expected an error";
   } catch (const Error& e) {
     EXPECT_STREQ(e.what(),
-                 "unknown reward plugin 'anything' (available: exact_answer, format, numeric)");
+                 "unknown reward plugin 'anything' (available: exact_answer, format, numeric, "
+                 "preference_judge)");
   }
   Registry empty;  // nothing loaded
   try {

@@ -2,6 +2,7 @@
 #include "stages/data/data_stage.h"
 #include "stages/knowledge_probe/knowledge_probe_stage.h"
 #include "stages/pretrain/pretrain_stage.h"
+#include "stages/rankings/rankings_stage.h"
 #include "stages/reward_model/reward_model_stage.h"
 #include "stages/rl/rl_stage.h"
 #include "stages/rlhf/rlhf_stage.h"
@@ -24,10 +25,11 @@ std::vector<const Stage*> all_stages() {
   static const AssistantEvalStage assistant_eval;
   static const KnowledgeProbeStage knowledge_probe;
   static const RlStage rl;
+  static const RankingsStage rankings;
   static const RewardModelStage reward_model;
   static const RlhfStage rlhf;
-  return {&data,           &tokenizer,       &tokenize, &pretrain,     &sft,
-          &assistant_eval, &knowledge_probe, &rl,       &reward_model, &rlhf};
+  return {&data, &tokenizer, &tokenize,     &pretrain, &sft, &assistant_eval, &knowledge_probe,
+          &rl,   &rankings,  &reward_model, &rlhf};
 }
 
 const Stage* find_stage(const std::string& name) {

@@ -41,6 +41,7 @@ void LessonDataset::read(const std::string& shard,
     document.metadata["lesson_key"] = lesson->key;
     if (!lesson->answer.empty()) document.metadata["answer"] = lesson->answer;
     if (lesson->known) document.metadata["known"] = *lesson->known;
+    document.metadata.update(lesson->extra);
     if (!sink(std::move(document))) return;
   }
   if (made < wanted)

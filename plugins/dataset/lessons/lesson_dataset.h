@@ -11,6 +11,8 @@
 #include <forge/random.h>
 #include <forge/schema.h>
 
+#include <nlohmann/json.hpp>
+
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +24,7 @@ struct Lesson {
   std::vector<ChatMessage> messages;
   std::string answer;         // when set: the short answer a reply must hold (metadata.answer)
   std::optional<bool> known;  // when set: whether the pretraining data holds it (metadata.known)
+  nlohmann::json extra = nlohmann::json::object();  // more keys for the document's metadata
 };
 
 class LessonDataset : public Dataset {

@@ -14,6 +14,7 @@ PluginInfo identity_plugin();
 PluginInfo refusals_plugin();
 PluginInfo fact_documents_plugin();
 PluginInfo fact_questions_plugin();
+PluginInfo verse_requests_plugin();
 
 // The python tool call that prints `expression`'s value.
 inline ToolCall python_print(const std::string& expression) {
