@@ -72,8 +72,7 @@ class RlJob : public StageJob {
     }
     progress.finish();
     if (!world_.is_root()) return;
-    write_rl_report(context.dir);
-    log_info("report: ", (context.dir / "report.md").string());
+    write_rl_report(context.dir);  // the run's report card (report.md, .html) shows it
   }
 
  private:
