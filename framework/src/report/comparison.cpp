@@ -13,7 +13,7 @@ namespace forge {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr std::size_t kMaxCharts = 24, kMaxPoints = 600;
+constexpr std::size_t kMaxCharts = 24, kMaxPoints = 600, kMaxAxes = 12;
 
 fs::path common_folder(const std::vector<fs::path>& dirs) {
   fs::path common = fs::absolute(dirs.front()).lexically_normal().parent_path();
@@ -88,8 +88,10 @@ std::string comparison_html(const Comparison& c) {
   std::string body = "<h1>Comparison of " + std::to_string(c.runs.size()) + " runs</h1>\n" +
                      html_table(header, rows);
   if (c.runs.size() >= 2 && !c.keys.empty()) {
+    // Runs of unrelated recipes differ everywhere; a readable chart has a dozen axes at most.
     std::vector<ParallelAxis> axes;
     for (const std::string& key : c.keys) {
+      if (axes.size() == kMaxAxes) break;
       ParallelAxis axis{key, {}};
       for (const FlatRecipe& recipe : c.recipes) {
         auto found = recipe.find(key);

@@ -74,7 +74,7 @@ const char* kScript = R"JS(
     document.querySelectorAll("figure.chart").forEach((f) => draw(f, x, w, log));
   }
   const controls = document.querySelector(".controls");
-  if (controls) controls.addEventListener("input", redraw);
+  if (controls) for (const event of ["input", "change"]) controls.addEventListener(event, redraw);
 })();
 )JS";
 

@@ -45,11 +45,16 @@ Scale numeric_scale(const std::vector<std::optional<double>>& values) {
   Scale scale;
   for (const auto& v : values)
     scale.positions.push_back(v ? std::optional<double>((f(*v) - a) / (b - a)) : std::nullopt);
+  // Each value is labelled unless labels would crowd; then the ends are.
   std::vector<double> distinct;
   for (const auto& v : values)
     if (v && std::find(distinct.begin(), distinct.end(), *v) == distinct.end())
       distinct.push_back(*v);
-  if (distinct.size() > 6) distinct = {low, high};
+  std::sort(distinct.begin(), distinct.end());
+  bool crowded = distinct.size() > 6;
+  for (std::size_t i = 1; i < distinct.size(); ++i)
+    crowded |= (f(distinct[i]) - f(distinct[i - 1])) / (b - a) < 0.07;
+  if (crowded) distinct = {low, high};
   for (double v : distinct) scale.ticks.push_back({(f(v) - a) / (b - a), short_number(v)});
   return scale;
 }
@@ -112,7 +117,8 @@ std::string render_parallel_chart(const std::vector<ParallelAxis>& axes, const s
     for (std::size_t a = 0; a < scales.size(); ++a) {
       const auto& position = scales[a].positions[run];
       if (!position) break;
-      d += (d.empty() ? "M" : "L") + coordinate(ax(a)) + " " + coordinate(ay(*position));
+      d += d.empty() ? "M" : "L";
+      d += coordinate(ax(a)) + " " + coordinate(ay(*position));
     }
     svg += "<path class=\"pc-line\" stroke=\"" + std::string(series_color(run)) + "\" d=\"" + d +
            "\"><title>" + html_escape(run_labels[run]) + "</title></path>";

@@ -7,7 +7,9 @@
 #include "report/results_view.h"
 #include "report/text.h"
 
+#include <algorithm>
 #include <cmath>
+#include <cstdio>
 
 namespace forge {
 namespace {
@@ -47,9 +49,17 @@ Rows overview(const RunData& run) {
   return rows;
 }
 
+// The metric runs are ranked by comes first: it is the one people look for.
+std::vector<std::string> ordered_metrics(const RunData& run) {
+  std::vector<std::string> names = metric_names(run);
+  auto at = std::find(names.begin(), names.end(), default_metric(run));
+  if (at != names.end()) std::rotate(names.begin(), at, at + 1);
+  return names;
+}
+
 Rows metric_rows(const RunData& run) {
   Rows rows;
-  for (const std::string& metric : metric_names(run)) {
+  for (const std::string& metric : ordered_metrics(run)) {
     MetricSummary s = summarize_metric(run, metric);
     rows.push_back({metric, short_number(s.final_value), short_number(s.best_value),
                     short_number(s.best_step), lower_is_better(metric) ? "lower" : "higher"});
@@ -69,12 +79,27 @@ void flatten_json(const nlohmann::json& value, const std::string& path, Rows& ro
   }
 }
 
+// A small model's samples hold control bytes; they are shown as \xNN rather than lost.
+std::string printable(const std::string& text) {
+  std::string out;
+  for (unsigned char c : text) {
+    if (c < 0x20 && c != '\n' && c != '\t') {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\x%02x", c);
+      out += escaped;
+    } else {
+      out += static_cast<char>(c);
+    }
+  }
+  return out;
+}
+
 Rows sample_rows(const RunData& run) {
   Rows rows;
   std::size_t first = run.samples.size() > kMaxSamples ? run.samples.size() - kMaxSamples : 0;
   for (std::size_t i = first; i < run.samples.size(); ++i) {
     const nlohmann::json& s = run.samples[i];
-    std::string text = s.contains("text") ? json_cell(s["text"]) : s.dump();
+    std::string text = printable(s.contains("text") ? json_cell(s["text"]) : s.dump());
     if (text.size() > 600) text = text.substr(0, 600) + "...";
     rows.push_back({field(s, "step"), field(s, "prompt"), text});
   }
@@ -90,8 +115,8 @@ std::string title_of(const RunData& run) {
 std::string run_report_html(const RunData& run) {
   std::string body = "<h1>" + html_escape(title_of(run)) + "</h1><p class=\"muted\">" +
                      html_escape(run.dir.string()) + "</p>\n<h2>Overview</h2>\n" +
-                     html_table({"", ""}, overview(run));
-  std::vector<std::string> metrics = metric_names(run);
+                     html_table({"field", "value"}, overview(run));
+  std::vector<std::string> metrics = ordered_metrics(run);
   if (!metrics.empty()) {
     body += "<h2>Metrics</h2>\n" +
             html_table({"metric", "final", "best", "best at step", "better"}, metric_rows(run)) +
@@ -116,7 +141,7 @@ std::string run_report_html(const RunData& run) {
 
 std::string run_report_markdown(const RunData& run) {
   std::string md = "# " + title_of(run) + "\n\n`" + run.dir.string() + "`\n\n## Overview\n\n" +
-                   markdown_table({"", ""}, overview(run)) + "\n";
+                   markdown_table({"field", "value"}, overview(run)) + "\n";
   if (!metric_names(run).empty())
     md += "## Metrics\n\n" +
           markdown_table({"metric", "final", "best", "best at step", "better"}, metric_rows(run)) +

@@ -19,7 +19,7 @@ struct MetricPoint {
   double step = 0, tokens = 0, seconds = 0, value = 0;
 };
 
-struct RunData {
+struct FORGE_API RunData {
   std::filesystem::path dir;
   nlohmann::json status = nlohmann::json::object();  // run.json
   nlohmann::json env = nlohmann::json::object();     // env.json

@@ -27,7 +27,7 @@ struct SweepSpace {
 
 using Assignment = std::vector<std::pair<std::string, std::string>>;  // key -> value, in order
 
-struct PlannedRun {
+struct FORGE_API PlannedRun {
   std::string name;  // its folder in the sweep, e.g. "lr=1e-3,n_layer=2"
   Assignment values;
   std::vector<std::string> overrides() const;  // "key=value" for each of `values`
