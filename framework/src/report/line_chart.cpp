@@ -132,8 +132,10 @@ std::string render_line_chart(const std::string& metric, const std::vector<Chart
          coordinate(kHeight - 6) + "\">" + axis_label(options.x) + "</text>";
   for (std::size_t s = 0; s < series.size(); ++s) {
     std::string d;
-    for (std::size_t i = 0; i < xs[s].size(); ++i)
-      d += (i ? "L" : "M") + coordinate(px(xs[s][i])) + " " + coordinate(py(ys[s][i]));
+    for (std::size_t i = 0; i < xs[s].size(); ++i) {
+      d += i ? "L" : "M";
+      d += coordinate(px(xs[s][i])) + " " + coordinate(py(ys[s][i]));
+    }
     // A lone point has no length, so it is drawn as a dot.
     if (xs[s].size() == 1)
       svg += "<circle class=\"point\" cx=\"" + coordinate(px(xs[s][0])) + "\" cy=\"" +

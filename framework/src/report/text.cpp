@@ -86,14 +86,14 @@ std::string markdown_table(const std::vector<std::string>& header,
     return out;
   };
   std::string out = "|";
-  for (const auto& h : header) out += " " + cell(h) + " |";
+  for (const auto& h : header) out.append(" ").append(cell(h)).append(" |");
   out += "\n|";
   for (std::size_t i = 0; i < header.size(); ++i) out += " --- |";
   out += "\n";
   for (const auto& row : rows) {
     out += "|";
     for (std::size_t c = 0; c < header.size(); ++c)
-      out += " " + cell(c < row.size() ? row[c] : "") + " |";
+      out.append(" ").append(cell(c < row.size() ? row[c] : "")).append(" |");
     out += "\n";
   }
   return out;

@@ -157,7 +157,7 @@ std::vector<PlannedRun> plan_runs(const std::vector<Assignment>& combinations) {
   for (const Assignment& a : combinations) {
     std::string name = run_name(a);
     // Values that differ only in unsafe characters would share a folder.
-    if (int n = seen[name]++) name += "-" + std::to_string(n + 1);
+    if (int n = seen[name]++) name += cat("-", n + 1);
     runs.push_back({name, a});
   }
   return runs;
