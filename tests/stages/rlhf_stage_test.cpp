@@ -100,7 +100,10 @@ TEST(RlhfStage, OptimisesTheRewardModelsScoresAndMeasuresTheJudgeAndKl) {
       EXPECT_TRUE(metrics[i].contains(key)) << key << " at step " << i;
     EXPECT_FALSE(metrics[i].contains("correct"));
   }
-  EXPECT_NE(test::read_text(run / "report.md").find("| 4 |"), std::string::npos);
+  nlohmann::json report = nlohmann::json::parse(test::read_text(run / "report.json"));
+  EXPECT_EQ(report["after"]["step"], 4);
+  EXPECT_TRUE(report["after"].contains("judge_score"));
+  EXPECT_NE(test::read_text(run / "report.md").find("rm_score"), std::string::npos);
   nlohmann::json status = nlohmann::json::parse(test::read_text(run / "run.json"));
   EXPECT_EQ(status["status"], "complete");
   EXPECT_FALSE(status.contains("stopped_early"));
@@ -139,7 +142,9 @@ TEST(RlhfStage, TheMonitorStopsARunWhoseJudgeKeepsFalling) {
   EXPECT_NE(status.value("stopped_early", "").find("reward hacking"), std::string::npos);
   EXPECT_TRUE(fs::exists(run / "checkpoints" / "step-00000001.h5"));
   EXPECT_FALSE(fs::exists(run / "checkpoints" / "step-00000002.h5"));
-  EXPECT_NE(test::read_text(run / "report.md").find("Stopped early"), std::string::npos);
+  nlohmann::json report = nlohmann::json::parse(test::read_text(run / "report.json"));
+  EXPECT_NE(report.value("stopped_early", "").find("reward hacking"), std::string::npos);
+  EXPECT_NE(test::read_text(run / "report.md").find("stopped_early"), std::string::npos);
 
   // With action flag the same run goes on to its last step, the evaluations marked.
   auto flagged = f.dir / "flagged";

@@ -19,5 +19,9 @@ int tokenize_command(const Args& args);
 int extract_command(const Args& args);
 int chat_command(const Args& args);
 int serve_command(const Args& args);
+int sweep_command(const Args& args);
+int runs_command(const Args& args);
+int compare_command(const Args& args);
+int report_command(const Args& args);
 
 }  // namespace forge::cli

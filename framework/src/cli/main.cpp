@@ -30,6 +30,10 @@ const char* kUsage =
     "  tokenize --tokenizer SPEC ...  a tokenizer's ids or pieces for some text\n"
     "  extract FILE.html [--url URL]  the main text of an HTML page, as html_extract sees it\n"
     "  serve CHECKPOINT [--port P]    an OpenAI-compatible HTTP API and web chat (docs/serve.md)\n"
+    "  sweep RECIPE key=a,b ...       grid or random search over overrides, --jobs J at once\n"
+    "  runs [DIR]                     list runs: name, stage, status, steps, best metric, start\n"
+    "  compare RUN... [--html FILE]   the recipe keys that differ and the metrics, with charts\n"
+    "  report RUN_DIR                 a run's report card: report.html and report.md\n"
     "\n"
     "options:\n"
     "  --log-level LEVEL  debug, info (default), warning or error; also FORGE_LOG_LEVEL\n"
@@ -57,6 +61,10 @@ int dispatch(const std::string& command, const forge::cli::Args& args, const std
   if (command == "tokenize") return tokenize_command(args);
   if (command == "extract") return extract_command(args);
   if (command == "serve") return serve_command(args);
+  if (command == "sweep") return sweep_command(args);
+  if (command == "runs") return runs_command(args);
+  if (command == "compare") return compare_command(args);
+  if (command == "report") return report_command(args);
   throw UsageError{"unknown command '" + command + "'", ""};
 }
 

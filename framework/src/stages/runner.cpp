@@ -8,6 +8,7 @@
 #include "io/environment.h"
 #include "io/run_dir.h"
 #include "recipe/recipe.h"
+#include "report/run_report.h"
 
 #include <chrono>
 
@@ -23,6 +24,17 @@ nlohmann::json run_status(const ResolvedRecipe& recipe, const std::string& statu
 void open_log(const fs::path& dir, const Communicator& world) {
   set_log_rank(world.rank());
   set_log_file(world.rank() == 0 ? dir / "log.txt" : dir / cat("log.rank-", world.rank(), ".txt"));
+}
+
+// report.html and report.md, whatever the outcome; a report that cannot be written costs a
+// warning, never the run.
+void write_report(const fs::path& dir) {
+  try {
+    write_run_report(dir);
+  } catch (const std::exception& e) {
+    log_warn("the run's report was not written (", e.what(), "); 'forge report ", dir.string(),
+             "' tries again");
+  }
 }
 
 // Runs a prepared job, keeping run.json's status true to what happened. Rank 0 writes the
@@ -45,6 +57,7 @@ void work(StageJob& job, const ResolvedRecipe& recipe, RunContext& context) {
     status["finished"] = utc_timestamp();
     write_run_status(context.dir, status);
     log_error(e.what());
+    if (world.is_root()) write_report(context.dir);
     set_log_file({});
     throw RunFailure(cat(e.what(), " (run directory: ", context.dir.string(), ")"));
   }
@@ -62,6 +75,7 @@ void work(StageJob& job, const ResolvedRecipe& recipe, RunContext& context) {
   status["seconds"] =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   write_run_status(context.dir, status);
+  write_report(context.dir);
   if (context.complete)
     log_info("run complete: ", context.dir.string());
   else

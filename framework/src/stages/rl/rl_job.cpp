@@ -84,11 +84,11 @@ class RlJob : public StageJob {
     }
     progress.finish();
     if (!world_.is_root()) return;
+    // The run's report card (report.md, .html) shows report.json.
     if (rlhf())
       write_rlhf_report(context.dir, context.stopped_early);
     else
       write_rl_report(context.dir);
-    log_info("report: ", (context.dir / "report.md").string());
   }
 
  private:
