@@ -15,7 +15,9 @@ forge=$work/prefix/bin/forge
 
 # The installed host finds its own plugins and, through FORGE_PLUGIN_PATH, the new one.
 export FORGE_PLUGIN_PATH=$work/plugin
-"$forge" plugins | grep -q "  length " || { echo "installed plugins not found"; exit 1; }
+# (Read whole first: grep -q stops early, and under pipefail the writer's SIGPIPE would fail.)
+listed=$("$forge" plugins)
+grep -q "  length " <<<"$listed" || { echo "installed plugins not found"; exit 1; }
 shown=$("$forge" plugins show filter/keyword)
 echo "$shown"
 grep -q "words  (list of strings; required)" <<<"$shown"

@@ -19,6 +19,7 @@ namespace forge {
 namespace {
 
 namespace fs = std::filesystem;
+using test::read_jsonl;
 using test::run_forge;
 
 // A small run on the licence texts every Debian system ships, byte tokens.
@@ -39,13 +40,6 @@ fs::path write_recipe(const fs::path& dir, const std::string& extra = "") {
       extra;
   test::write_text(dir / "tiny.yaml", recipe);
   return dir / "tiny.yaml";
-}
-
-std::vector<nlohmann::json> read_jsonl(const fs::path& file) {
-  std::vector<nlohmann::json> records;
-  std::ifstream in(file);
-  for (std::string line; std::getline(in, line);) records.push_back(nlohmann::json::parse(line));
-  return records;
 }
 
 TEST(PretrainStage, TrainsAndWritesMetricsSamplesAndCheckpoints) {

@@ -16,14 +16,8 @@ namespace forge {
 namespace {
 
 namespace fs = std::filesystem;
+using test::read_jsonl;
 using test::run_forge;
-
-std::vector<nlohmann::json> read_jsonl(const fs::path& file) {
-  std::vector<nlohmann::json> records;
-  std::ifstream in(file);
-  for (std::string line; std::getline(in, line);) records.push_back(nlohmann::json::parse(line));
-  return records;
-}
 
 // Rankings of 4 replies of "amen" repeated 1 to 8 times, the longest best.
 std::string rankings(int count, std::uint64_t seed) {

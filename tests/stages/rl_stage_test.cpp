@@ -13,14 +13,8 @@ namespace forge {
 namespace {
 
 namespace fs = std::filesystem;
+using test::read_jsonl;
 using test::run_forge;
-
-std::vector<nlohmann::json> read_jsonl(const fs::path& file) {
-  std::vector<nlohmann::json> records;
-  std::ifstream in(file);
-  for (std::string line; std::getline(in, line);) records.push_back(nlohmann::json::parse(line));
-  return records;
-}
 
 // A tiny checkpoint and problems; `numeric` with a huge tolerance counts any reply holding a
 // number as correct, so that an untrained model's groups still differ.

@@ -14,14 +14,8 @@ namespace forge {
 namespace {
 
 namespace fs = std::filesystem;
+using test::read_jsonl;
 using test::run_forge;
-
-std::vector<nlohmann::json> read_jsonl(const fs::path& file) {
-  std::vector<nlohmann::json> records;
-  std::ifstream in(file);
-  for (std::string line; std::getline(in, line);) records.push_back(nlohmann::json::parse(line));
-  return records;
-}
 
 std::string prompt_line(const std::string& id, const std::string& text) {
   nlohmann::json line = {

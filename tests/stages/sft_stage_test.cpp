@@ -13,6 +13,7 @@ namespace forge {
 namespace {
 
 namespace fs = std::filesystem;
+using test::read_jsonl;
 using test::run_forge;
 
 // "What is N plus one?" -> "N plus one is M." for N in [from, to).
@@ -41,13 +42,6 @@ fs::path sft_recipe(const fs::path& dir, const fs::path& init) {
                        "sample: {plugin: greedy, every: 60, prompt: 'What is 3 plus one?', "
                        "max_tokens: 24}\n");
   return dir / "sft.yaml";
-}
-
-std::vector<nlohmann::json> read_jsonl(const fs::path& file) {
-  std::vector<nlohmann::json> records;
-  std::ifstream in(file);
-  for (std::string line; std::getline(in, line);) records.push_back(nlohmann::json::parse(line));
-  return records;
 }
 
 TEST(SftStage, FineTunesACheckpointOnConversations) {

@@ -6,6 +6,8 @@
 
 #include "plugin/registry.h"
 
+#include <nlohmann/json.hpp>
+
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -31,6 +33,8 @@ std::filesystem::path temp_dir(const std::string& name);
 // Writes `content` to `file`, creating its folder.
 void write_text(const std::filesystem::path& file, const std::string& content);
 std::string read_text(const std::filesystem::path& file);
+// One JSON value per line of a JSON Lines file (metrics.jsonl, samples.jsonl).
+std::vector<nlohmann::json> read_jsonl(const std::filesystem::path& file);
 
 // The outcome of one `forge` process: its exit code and its stdout and stderr together.
 struct CommandResult {

@@ -10,6 +10,7 @@
 #include "train/grad_norm.h"
 #include "train/parallel_optimizer.h"
 #include "train/run_checkpoints.h"
+#include "train/shuffled_order.h"
 
 #include <algorithm>
 #include <chrono>
@@ -84,7 +85,8 @@ class RewardModelJob : public StageJob {
   explicit RewardModelJob(std::unique_ptr<RewardModelSetup> setup)
       : s_(std::move(setup)),
         world_(process_world()),
-        optimizer_(make_parallel_optimizer(*s_->model, s_->optimizer, world_, {})) {}
+        optimizer_(make_parallel_optimizer(*s_->model, s_->optimizer, world_, {})),
+        order_(s_->train.size(), s_->seed) {}
 
   void run(RunContext& context) override {
     context_ = &context;
@@ -119,20 +121,8 @@ class RewardModelJob : public StageJob {
   // The rankings of `step`: consecutive positions of a seeded order, reshuffled every pass.
   std::vector<const RankedSequences*> rankings_for(std::int64_t step) {
     std::vector<const RankedSequences*> out;
-    const auto count = static_cast<std::uint64_t>(s_->train.size());
-    for (std::int64_t i = 0; i < s_->rankings; ++i) {
-      const auto at = static_cast<std::uint64_t>(step * s_->rankings + i);
-      const std::uint64_t pass = at / count;
-      if (pass != order_pass_ || order_.empty()) {
-        order_.resize(count);
-        std::iota(order_.begin(), order_.end(), std::size_t{0});
-        Generator g(mix64(s_->seed ^ mix64(pass + 1)));
-        for (std::size_t k = order_.size(); k > 1; --k)
-          std::swap(order_[k - 1], order_[g.next_u64() % k]);
-        order_pass_ = pass;
-      }
-      out.push_back(&s_->train[order_[at % count]]);
-    }
+    for (std::int64_t i = 0; i < s_->rankings; ++i)
+      out.push_back(&s_->train[order_.at(static_cast<std::uint64_t>(step * s_->rankings + i))]);
     return out;
   }
 
@@ -243,8 +233,7 @@ class RewardModelJob : public StageJob {
   Communicator& world_;
   std::unique_ptr<ParallelOptimizer> optimizer_;
   TrainPosition position_;
-  std::vector<std::size_t> order_;
-  std::uint64_t order_pass_ = 0;
+  ShuffledOrder order_;
   RunContext* context_ = nullptr;
 };
 

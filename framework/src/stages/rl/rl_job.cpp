@@ -12,6 +12,7 @@
 #include "stages/rlhf/rlhf_report.h"
 #include "stages/runner.h"
 #include "train/run_checkpoints.h"
+#include "train/shuffled_order.h"
 
 #include <algorithm>
 #include <chrono>
@@ -43,7 +44,8 @@ class RlJob : public StageJob {
   explicit RlJob(std::unique_ptr<RlSetup> setup)
       : s_(std::move(setup)),
         world_(process_world()),
-        optimizer_(make_parallel_optimizer(*s_->model, s_->optimizer, world_, {})) {
+        optimizer_(make_parallel_optimizer(*s_->model, s_->optimizer, world_, {})),
+        order_(s_->train.size(), s_->seed) {
     policy_ = {s_->model.get(), s_->tokenizer.get(), s_->sampler.get(), &s_->tools.tools(),
                s_->chat,        s_->limits};
     if (s_->monitor) monitor_.emplace(*s_->monitor);
@@ -95,20 +97,8 @@ class RlJob : public StageJob {
   // The problems of `step`: consecutive positions of a seeded order, reshuffled every pass.
   std::vector<const Problem*> problems_for(std::int64_t step) {
     std::vector<const Problem*> out;
-    const auto count = static_cast<std::uint64_t>(s_->train.size());
-    for (std::int64_t i = 0; i < s_->prompts; ++i) {
-      const std::uint64_t at = static_cast<std::uint64_t>(step * s_->prompts + i);
-      const std::uint64_t pass = at / count;
-      if (pass != order_pass_ || order_.empty()) {
-        order_.resize(count);
-        std::iota(order_.begin(), order_.end(), std::size_t{0});
-        Generator g(mix64(s_->seed ^ mix64(pass + 1)));
-        for (std::size_t k = order_.size(); k > 1; --k)
-          std::swap(order_[k - 1], order_[g.next_u64() % k]);
-        order_pass_ = pass;
-      }
-      out.push_back(&s_->train[order_[at % count]]);
-    }
+    for (std::int64_t i = 0; i < s_->prompts; ++i)
+      out.push_back(&s_->train[order_.at(static_cast<std::uint64_t>(step * s_->prompts + i))]);
     return out;
   }
 
@@ -367,8 +357,7 @@ class RlJob : public StageJob {
   std::unique_ptr<ParallelOptimizer> optimizer_;
   Policy policy_;
   TrainPosition position_;
-  std::vector<std::size_t> order_;
-  std::uint64_t order_pass_ = 0;
+  ShuffledOrder order_;
   RunContext* context_ = nullptr;
   std::optional<HackingMonitor> monitor_;
   std::string stop_reason_;  // rank 0's monitor's verdict when it stops the run
