@@ -58,6 +58,24 @@ TEST(HackingMonitor, FallsSmallerThanMinFallDoNotCount) {
   EXPECT_TRUE(feed(strict, {{0.1, 0.50}, {0.3, 0.47}, {0.5, 0.44}}));
 }
 
+TEST(HackingMonitor, AFallWithinTheJudgesSamplingNoiseIsNotHacking) {
+  // The judge falls 0.835 -> 0.808 at every evaluation, but each score is +-0.025: the fall
+  // from its best is 0.8 standard errors of the difference, short of z = 2.
+  HackingMonitorConfig config;
+  config.min_fall = 0.005;
+  HackingMonitor monitor(config);
+  EXPECT_FALSE(monitor.observe({25, 0.42, 0.835, 4.0, 0.025}));
+  EXPECT_FALSE(monitor.observe({30, 0.55, 0.818, 6.5, 0.025}));
+  EXPECT_FALSE(monitor.observe({35, 0.60, 0.808, 7.3, 0.025}));
+  // The same falls measured on many more replies (+-0.005) are 3.8 standard errors.
+  HackingMonitor precise(config);
+  EXPECT_FALSE(precise.observe({25, 0.42, 0.835, 4.0, 0.005}));
+  EXPECT_FALSE(precise.observe({30, 0.55, 0.818, 6.5, 0.005}));
+  std::optional<std::string> verdict = precise.observe({35, 0.60, 0.808, 7.3, 0.005});
+  ASSERT_TRUE(verdict);
+  EXPECT_NE(verdict->find("3.8 standard errors higher"), std::string::npos) << *verdict;
+}
+
 TEST(HackingMonitor, AWiderWindowWaitsLonger) {
   HackingMonitorConfig config;
   config.window = 4;

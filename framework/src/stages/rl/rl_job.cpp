@@ -297,8 +297,9 @@ class RlJob : public StageJob {
              " prompts, ", fixed(seconds_since(start), 0), " s)");
     scores["eval_s"] = seconds_since(start);
     if (monitor_) {
-      std::optional<std::string> verdict = monitor_->observe(
-          {step, scores["rm_score"], scores["judge_score"], scores.value("kl", 0.0)});
+      std::optional<std::string> verdict =
+          monitor_->observe({step, scores["rm_score"], scores["judge_score"],
+                             scores.value("kl", 0.0), scores.value("judge_se", 0.0)});
       if (verdict) {
         scores["hacking"] = *verdict;
         log_warn(*verdict, monitor_->config().stop ? "; stopping the run" : "");
@@ -315,8 +316,8 @@ class RlJob : public StageJob {
     for (std::string line; std::getline(in, line);) {
       nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
       if (record.is_discarded() || !record.contains("rm_score")) continue;
-      monitor_->observe(
-          {record["step"], record["rm_score"], record["judge_score"], record.value("kl", 0.0)});
+      monitor_->observe({record["step"], record["rm_score"], record["judge_score"],
+                         record.value("kl", 0.0), record.value("judge_se", 0.0)});
     }
   }
 

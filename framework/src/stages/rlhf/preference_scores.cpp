@@ -6,6 +6,7 @@
 #include "stages/rl/sequence_batch.h"
 
 #include <algorithm>
+#include <cmath>
 
 namespace forge {
 
@@ -62,14 +63,18 @@ nlohmann::json evaluate_preferences(const Policy& policy, RewardModel& reward_mo
   }
   score_with_reward_model(reward_model, *policy.tokenizer, policy.chat, all, samples,
                           settings.micro_batch);
-  double rm = 0, judged = 0;
+  double rm = 0, judged = 0, judged_sq = 0;
   for (const Sample& sample : samples) {
     rm += sample.reward.value;
     judged += sample.judge;
+    judged_sq += sample.judge * sample.judge;
   }
   const auto n = static_cast<double>(samples.size());
-  nlohmann::json scores = {
-      {"rm_score", rm / n}, {"judge_score", judged / n}, {"eval_response_tokens", tokens / n}};
+  const double variance = n > 1 ? std::max(0.0, (judged_sq - judged * judged / n) / (n - 1)) : 0.0;
+  nlohmann::json scores = {{"rm_score", rm / n},
+                           {"judge_score", judged / n},
+                           {"judge_se", std::sqrt(variance / n)},
+                           {"eval_response_tokens", tokens / n}};
   for (std::size_t r = 0; r < parts.size(); ++r)
     scores["judge/" + judge.labels()[r]] = parts[r] / n;
   if (settings.reference)

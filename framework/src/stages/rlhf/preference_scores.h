@@ -37,7 +37,8 @@ struct PreferenceEvalSettings {
   Model* reference = nullptr;  // for the KL; none: no KL
 };
 
-// {"rm_score", "judge_score", "kl", "eval_response_tokens", "judge/<label>"...} over
+// {"rm_score", "judge_score", "judge_se" (its standard error), "kl", "eval_response_tokens",
+// "judge/<label>"...} over
 // `samples` replies to each held-out prompt.
 FORGE_API nlohmann::json evaluate_preferences(const Policy& policy, RewardModel& reward_model,
                                               const std::vector<Problem>& prompts,

@@ -15,7 +15,8 @@ void write_rlhf_report(const std::filesystem::path& run_dir, const std::string& 
     nlohmann::json record = nlohmann::json::parse(line, nullptr, false);
     if (record.is_discarded() || !record.contains("rm_score")) continue;
     nlohmann::json row;
-    for (const char* key : {"step", "rm_score", "judge_score", "kl", "eval_response_tokens"})
+    for (const char* key :
+         {"step", "rm_score", "judge_score", "judge_se", "kl", "eval_response_tokens"})
       if (record.contains(key)) row[key] = record[key];
     if (record.contains("hacking")) row["monitor"] = "hacking";
     evals.push_back(row);

@@ -45,6 +45,8 @@ Schema monitor_schema() {
           .fallback(0.01)
           .at_least(0)
           .doc("the judge's score must fall by more than this at each evaluation of the window"),
+      param::number("z").fallback(2.0).at_least(0).doc(
+          "and end below its best by more than z standard errors of the difference"),
   };
 }
 
@@ -102,6 +104,7 @@ std::unique_ptr<StageJob> RlhfStage::prepare(const Config& recipe, const Registr
     config.window = monitor.integer("window");
     config.min_rise = monitor.number("min_rise");
     config.min_fall = monitor.number("min_fall");
+    config.z = monitor.number("z");
     config.stop = monitor.string("action") == "stop";
     setup->monitor = config;
   }
