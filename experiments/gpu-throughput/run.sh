@@ -1,19 +1,19 @@
 #!/usr/bin/env bash
 # GPT-2 124M training throughput on one GPU, forge beside PyTorch, in one call, plus a check that
 # both compute the same model from the same weights. Builds nothing: it runs a device bundle.
-#   mkdir -p /tmp/fb && tar -xzf .device/bundle.tar.gz -C /tmp/fb && . /tmp/fb/env.sh &&
+#   mkdir -p .device/forge && tar -xzf .device/bundle.tar.gz -C .device/forge && . .device/forge/env.sh &&
 #     experiments/gpu-throughput/run.sh [STEPS]
 # Outside a bundle, FORGE_BIN names the folder holding forge and forge_checkpoint_loss (default
 # build/bin) and FORGE_TOKENIZER_REFS the folder holding r50k_base.tiktoken. MICRO_BATCHES lists
 # the micro-batches forge tries, largest first (default "64 32 16"); PYTHON the interpreter with
 # torch, h5py and numpy; FORGE_BUILD_DIR the folder the bundle was built from (by default build in this checkout).
-# Results go to $OUT/gpu-throughput (the device tool's folder) or /tmp/gpu-throughput/.
+# Results go to $OUT/gpu-throughput (the device tool's folder) or build/gpu-throughput/.
 # About 5 minutes on an H100/H200 with the defaults (20 steps), the CUDA unit tests included.
 # SMOKE=1 runs the same script on the CPU with a 1-layer model and T 64, to try it anywhere.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 steps=${1:-20}
-work=${WORK:-/tmp/gpu-throughput}
+work=${WORK:-$here/../../build/gpu-throughput}
 results=${OUT:-$work}/gpu-throughput
 bin=${FORGE_BIN:-${FORGE_BUNDLE:+$FORGE_BUNDLE/build/bin}}
 bin=${bin:-$here/../../build/bin}

@@ -82,22 +82,26 @@ std::vector<double> score_sequences(RewardModel& model,
   return scores;
 }
 
+bool read_reward_head(const std::filesystem::path& checkpoint, RewardModel& model) {
+  CheckpointReader reader(checkpoint);
+  const std::string path = cat("/model/", kRewardHeadName);
+  if (!reader.has(path)) return false;
+  read_tensor(reader, path, model.parameters().back().second);
+  return true;
+}
+
 LoadedRewardModel load_reward_model(const std::filesystem::path& checkpoint,
                                     const Registry& plugins, Device device) {
-  {
-    CheckpointReader reader(checkpoint);
-    if (!reader.has(cat("/model/", kRewardHeadName)))
-      throw Error(cat("checkpoint '", checkpoint.string(), "' has no reward head (/model/",
-                      kRewardHeadName, "); give a reward_model run's checkpoint"));
-  }
+  if (!CheckpointReader(checkpoint).has(cat("/model/", kRewardHeadName)))
+    throw Error(cat("checkpoint '", checkpoint.string(), "' has no reward head (/model/",
+                    kRewardHeadName, "); give a reward_model run's checkpoint"));
   LoadedModel body = load_model(checkpoint, plugins, device);
   Generator unused(0);
   LoadedRewardModel loaded;
   loaded.tokenizer = std::move(body.tokenizer);
   loaded.model = std::make_unique<RewardModel>(std::move(body.model), unused);
   loaded.position = body.position;
-  CheckpointReader reader(checkpoint);
-  read_tensor(reader, cat("/model/", kRewardHeadName), loaded.model->parameters().back().second);
+  read_reward_head(checkpoint, *loaded.model);
   return loaded;
 }
 

@@ -56,6 +56,9 @@ struct LoadedRewardModel {
   TrainPosition position;
 };
 
+// Reads the head's weight from `checkpoint` into `model`; false when the file has none.
+FORGE_API bool read_reward_head(const std::filesystem::path& checkpoint, RewardModel& model);
+
 // A reward_model run's checkpoint; one without a head is refused, saying what it is.
 FORGE_API LoadedRewardModel load_reward_model(const std::filesystem::path& checkpoint,
                                               const Registry& plugins, Device device);

@@ -4,6 +4,7 @@
 #include "lessons.h"
 
 #include <forge/files.h>
+#include <forge/words.h>
 
 #include <algorithm>
 #include <cctype>
@@ -74,17 +75,6 @@ std::set<std::string> words_of(const std::string& text) {
   return out;
 }
 
-std::size_t word_count(const std::string& text) {
-  std::size_t count = 0;
-  bool in_word = false;
-  for (char c : text) {
-    const bool space = std::isspace(static_cast<unsigned char>(c));
-    count += !space && !in_word;
-    in_word = !space;
-  }
-  return count;
-}
-
 std::string trimmed(const std::string& line) {
   const auto first = line.find_first_not_of(" \t\r");
   if (first == std::string::npos) return "";
@@ -105,7 +95,7 @@ class VerseRequests : public LessonDataset {
         LineReader reader(file);
         for (std::string line; reader.next(line);) {
           std::string verse = trimmed(line);
-          if (verse.empty() || verse.size() > max_chars || word_count(verse) > max_words) continue;
+          if (verse.empty() || verse.size() > max_chars || count_words(verse) > max_words) continue;
           bool used = false;
           for (const std::string& word : words_of(verse))
             if (auto at = by_topic.find(word); at != by_topic.end()) {

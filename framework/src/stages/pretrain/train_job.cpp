@@ -15,6 +15,7 @@
 #include "stages/pretrain/evaluate.h"
 #include "stages/pretrain/run_files.h"
 #include "stages/runner.h"
+#include "stages/step_clock.h"
 #include "train/grad_norm.h"
 #include "train/parallel_optimizer.h"
 #include "train/run_checkpoints.h"
@@ -32,12 +33,6 @@ std::int64_t parameter_count(Model& model) {
   std::int64_t total = 0;
   for (const auto& [name, tensor] : model.parameters()) total += tensor.numel();
   return total;
-}
-
-// Whether a periodic event (every N steps, and always after the last step) falls on `step`,
-// counted from 1.
-bool due(std::int64_t every, std::int64_t step, std::int64_t last) {
-  return step == last || (every > 0 && step % every == 0);
 }
 
 // Gradients of several GPU ranks travel through NCCL, others through the process world.

@@ -1,5 +1,7 @@
 #include "stages/rankings/ranking_summary.h"
 
+#include <forge/words.h>
+
 #include <algorithm>
 #include <cctype>
 #include <cmath>
@@ -8,17 +10,6 @@
 
 namespace forge {
 namespace {
-
-std::size_t word_count(const std::string& text) {
-  std::size_t count = 0;
-  bool in_word = false;
-  for (char c : text) {
-    const bool space = std::isspace(static_cast<unsigned char>(c));
-    count += !space && !in_word;
-    in_word = !space;
-  }
-  return count;
-}
 
 double ratio(double part, double whole) { return whole > 0 ? part / whole : 0.0; }
 
@@ -48,7 +39,7 @@ void RankingSummary::add(const std::vector<std::string>& responses,
     ++responses_;
     sum_ += scores[i];
     sum_squares_ += scores[i] * scores[i];
-    words_ += static_cast<double>(word_count(responses[i]));
+    words_ += static_cast<double>(count_words(responses[i]));
     stopped_ += finishes[i] == "stop";
   }
 }

@@ -7,6 +7,7 @@
 #include "stages/pretrain/run_files.h"
 #include "stages/reward_model/reward_model_setup.h"
 #include "stages/runner.h"
+#include "stages/step_clock.h"
 #include "train/grad_norm.h"
 #include "train/parallel_optimizer.h"
 #include "train/run_checkpoints.h"
@@ -20,15 +21,7 @@
 namespace forge {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-bool due(std::int64_t every, std::int64_t step, std::int64_t last) {
-  return step == last || (every > 0 && step % every == 0);
-}
+using Clock = StepClock;
 
 // Several rankings' sequences in one right-padded batch, with their pairs renumbered.
 struct PairBatch {

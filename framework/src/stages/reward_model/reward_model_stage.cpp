@@ -2,8 +2,6 @@
 
 #include <forge/log.h>
 
-#include "io/checkpoint_file.h"
-#include "io/checkpoint_tensors.h"
 #include "stages/device_choice.h"
 #include "stages/pretrain/train_schema.h"
 #include "stages/reward_model/reward_model_setup.h"
@@ -137,12 +135,7 @@ std::unique_ptr<StageJob> RewardModelStage::prepare(const Config& recipe,
   Generator head_init(mix64(setup->seed ^ 0x5c07e));
   const std::string init_file = recipe.string("init");
   setup->model = std::make_unique<RewardModel>(std::move(init.model), head_init);
-  {
-    CheckpointReader reader(init_file);
-    if (reader.has(cat("/model/", kRewardHeadName)))
-      read_tensor(reader, cat("/model/", kRewardHeadName),
-                  setup->model->parameters().back().second);
-  }
+  read_reward_head(init_file, *setup->model);  // a reward_model run's init keeps its head
   setup->tokenizer = std::move(init.tokenizer);
 
   const Config train = recipe.section("train");

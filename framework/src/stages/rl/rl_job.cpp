@@ -11,6 +11,7 @@
 #include "stages/rlhf/preference_scores.h"
 #include "stages/rlhf/rlhf_report.h"
 #include "stages/runner.h"
+#include "stages/step_clock.h"
 #include "train/run_checkpoints.h"
 #include "train/shuffled_order.h"
 
@@ -23,15 +24,7 @@
 namespace forge {
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double seconds_since(Clock::time_point start) {
-  return std::chrono::duration<double>(Clock::now() - start).count();
-}
-
-bool due(std::int64_t every, std::int64_t step, std::int64_t last) {
-  return step == last || (every > 0 && step % every == 0);
-}
+using Clock = StepClock;
 
 std::string fixed(double value, int digits) {
   char text[64];
