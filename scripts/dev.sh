@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # The quick start's two commands, and CI's:
 #   scripts/dev.sh run [RECIPE] [key=value ...]  install, build, run a recipe (by default the
-#                                                 quick-start pretraining on the King James Bible)
+#                                                 tiny speedrun: web pages to a chat-able model)
 #   scripts/dev.sh test                           install, build with tests, run every test
 # Idempotent; works as root or as a user with sudo. BUILD_DIR overrides the build folder.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 BUILD_DIR=${BUILD_DIR:-build}
-DEFAULT_RECIPE=recipes/pretrain/kjv-tiny.yaml
+DEFAULT_RECIPE=recipes/speedrun/tiny.yaml
 PACKAGES=(
   build-essential cmake ninja-build pkg-config git file
   libyaml-cpp-dev libboost-dev libboost-program-options-dev nlohmann-json3-dev zlib1g-dev
@@ -41,16 +41,22 @@ shift || true
 case "$command" in
   run)
     install_packages
-    build ON
+    # The tests are not needed to run a recipe; `test` adds them to the same build folder.
+    build OFF
     recipe=${1:-$DEFAULT_RECIPE}
     shift || true
-    # The default recipe trains on text that scripts/data/kjv.sh writes (once) into data/kjv,
-    # fineweb.yaml reads the crawl warc-demo.sh packs (once); recipes may name OpenAI's
+    # The speedrun and fineweb.yaml read the crawl warc-demo.sh packs (once); the King James
+    # recipes the text kjv.sh writes (once) into data/kjv; recipes may name OpenAI's
     # encodings, whose ranks tokenizer-refs.sh fetches (once).
-    [[ $recipe == "$DEFAULT_RECIPE" ]] && scripts/data/kjv.sh
-    [[ $recipe == *recipes/data/fineweb.yaml ]] && scripts/data/warc-demo.sh
+    [[ $recipe == *recipes/speedrun/tiny.yaml || $recipe == *recipes/data/fineweb.yaml ]] &&
+      scripts/data/warc-demo.sh
+    [[ $recipe == *recipes/pretrain/kjv* || $recipe == *recipes/rlhf/* ]] && scripts/data/kjv.sh
     scripts/data/tokenizer-refs.sh >/dev/null
-    exec "$BUILD_DIR/bin/forge" run "$recipe" "$@"
+    "$BUILD_DIR/bin/forge" run "$recipe" "$@"
+    if [[ $recipe == *recipes/speedrun/tiny.yaml ]]; then
+      echo "talk to it:  $BUILD_DIR/bin/forge chat runs/speedrun-tiny/latest/rl/checkpoints/last.h5 --tool python"
+      echo "its report:  runs/speedrun-tiny/latest/report.html"
+    fi
     ;;
   test)
     install_packages

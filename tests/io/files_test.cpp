@@ -306,6 +306,20 @@ TEST(AtomicFileWriter, PublishesOnlyOnCommit) {
   EXPECT_EQ(std::vector<fs::path>(fs::directory_iterator(dir), {}), std::vector<fs::path>{file});
 }
 
+// Ranks of one run write its shared files at once: another live writer's temporary is its
+// work in progress, only a dead writer's is debris.
+TEST(AtomicFileWriter, RemovesDeadWritersTemporariesButNotLiveOnes) {
+  fs::path dir = temp_dir("atomic_stale");
+  fs::path live = dir / ("out.txt.tmp-" + std::to_string(::getppid()));
+  fs::path dead = dir / "out.txt.tmp-999999999";
+  write_text(live, "another process is writing this");
+  write_text(dead, "left by a killed writer");
+  write_file_atomic(dir / "out.txt", "done\n");
+  EXPECT_EQ(read_file(dir / "out.txt"), "done\n");
+  EXPECT_TRUE(fs::exists(live));
+  EXPECT_FALSE(fs::exists(dead));
+}
+
 TEST(AtomicFileWriter, UncommittedWriterLeavesNothingAndKeepsTheOldFile) {
   fs::path dir = temp_dir("atomic_abandon");
   write_text(dir / "kept.txt", "old\n");

@@ -141,5 +141,19 @@ TEST(EmitYaml, EscapesLiteralInterpolationSoARoundTripKeepsIt) {
   EXPECT_EQ(again.find("note")->text(), "costs ${price} today");
 }
 
+TEST(EmitYaml, WritesRawKeysAsTheyAreSoAReloadKeepsThemUninterpolated) {
+  Node root = parse_yaml("a: $${lit}\nlater: [{x: '${name}', y: '$${z}'}]\n", "<test>");
+  interpolate(root, {"later"});
+  std::string text = emit_yaml(root, {"later"});
+  EXPECT_NE(text.find("a: \"$${lit}\""), std::string::npos) << text;
+  EXPECT_NE(text.find("${name}"), std::string::npos) << text;
+  EXPECT_EQ(text.find("$${name}"), std::string::npos) << text;
+  Node again = parse_yaml(text, "<emitted>");
+  interpolate(again, {"later"});
+  EXPECT_EQ(again.find("a")->text(), "${lit}");
+  EXPECT_EQ(again.find("later")->items()[0].find("x")->text(), "${name}");
+  EXPECT_EQ(again.find("later")->items()[0].find("y")->text(), "$${z}");
+}
+
 }  // namespace
 }  // namespace forge

@@ -169,5 +169,33 @@ TEST(Interpolate, LimitsChainLength) {
             std::string::npos);
 }
 
+TEST(Interpolate, LeavesDeferredKeysAsWritten) {
+  Node root = parse_yaml(
+      "name: p\nnote: ${name} $${x}\nlater: [{a: '${name}', b: '$${y}', c: '${train.steps}'}]\n",
+      "r.yaml");
+  interpolate(root, {"later"});
+  EXPECT_EQ(root.find("note")->text(), "p ${x}");
+  const Node& item = root.find("later")->items()[0];
+  EXPECT_EQ(item.find("a")->text(), "${name}");
+  EXPECT_EQ(item.find("b")->text(), "$${y}");
+  EXPECT_EQ(item.find("c")->text(), "${train.steps}");
+  // Interpolated on its own later, the deferred part resolves in its own scope.
+  Node part = item;
+  part.set("name", Node::scalar("child"));
+  part.set("train", parse_yaml("steps: 5\n", "c.yaml"));
+  interpolate(part);
+  EXPECT_EQ(part.find("a")->text(), "child");
+  EXPECT_EQ(part.find("b")->text(), "${y}");
+  EXPECT_EQ(part.find("c")->text(), "5");
+}
+
+TEST(Interpolate, RefusesReferencesIntoDeferredKeys) {
+  Node root = parse_yaml("later: {a: 1}\nx: ${later.a}\n", "r.yaml");
+  std::string error = error_text([&] { interpolate(root, {"later"}); });
+  EXPECT_EQ(error,
+            "r.yaml:2:4: x: '${later.a}' refers into 'later', whose values are resolved later, "
+            "each in its own scope; refer to them from inside it or write the value here");
+}
+
 }  // namespace
 }  // namespace forge

@@ -68,6 +68,9 @@ TEST(AssistantEvalStage, AnswersHeldOutChatsWithToolsAndReports) {
     auto row = nlohmann::json::parse(line);
     EXPECT_EQ(row["finish"], "length");
     EXPECT_FALSE(row["correct"].get<bool>());
+    // The lesson's labels come along, its messages do not.
+    EXPECT_FALSE(row["metadata"].contains("messages")) << line;
+    if (row["set"] == "letter_questions[0]") EXPECT_TRUE(row["metadata"].contains("answer"));
   }
   EXPECT_EQ(rows, 5);
   auto bad = run_forge({"run", "eval.yaml", "data[1].contains=[]", "--run-dir", "bad"}, dir);

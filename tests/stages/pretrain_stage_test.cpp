@@ -13,6 +13,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <sstream>
 #include <thread>
 
 namespace forge {
@@ -85,6 +86,35 @@ TEST(PretrainStage, TrainsAndWritesMetricsSamplesAndCheckpoints) {
       {"sample", (run / "checkpoints" / "step-00000040.h5").string(), "temprature=2"}, dir);
   EXPECT_EQ(typo.exit_code, 2);
   EXPECT_NE(typo.output.find("did you mean 'temperature'?"), std::string::npos) << typo.output;
+
+  // --prompts: batched, each line back with its completions; greedy agrees with --prompt.
+  const std::string checkpoint = (run / "checkpoints" / "step-00000040.h5").string();
+  auto single = run_forge({"--log-level", "warning", "sample", checkpoint, "--prompt", "And ",
+                           "--max-tokens", "12", "plugin=greedy"},
+                          dir);
+  ASSERT_EQ(single.exit_code, 0) << single.output;
+  test::write_text(dir / "prompts.jsonl",
+                   "{\"prompt\": \"The \", \"label\": 1}\n\n{\"prompt\": \"And \"}\n"
+                   "{\"prompt\": \"For \"}\n");
+  auto batch = run_forge(
+      {"--log-level", "warning", "sample", checkpoint, "--prompts",
+       (dir / "prompts.jsonl").string(), "--max-tokens", "12", "--n", "2", "plugin=greedy"},
+      dir);
+  ASSERT_EQ(batch.exit_code, 0) << batch.output;
+  std::vector<nlohmann::json> lines;
+  std::istringstream out(batch.output);
+  for (std::string line; std::getline(out, line);)
+    if (line.starts_with("{")) lines.push_back(nlohmann::json::parse(line));
+  ASSERT_EQ(lines.size(), 3u) << batch.output;
+  EXPECT_EQ(lines[0]["label"], 1);
+  ASSERT_EQ(lines[1]["completions"].size(), 2u);
+  EXPECT_EQ(lines[1]["completions"][0], lines[1]["completions"][1]);
+  EXPECT_EQ("And " + lines[1]["completions"][0].get<std::string>() + "\n", single.output);
+  test::write_text(dir / "bad.jsonl", "{\"prompt\": \"The \"}\n{\"text\": \"x\"}\n");
+  auto bad = run_forge({"sample", checkpoint, "--prompts", (dir / "bad.jsonl").string()}, dir);
+  EXPECT_EQ(bad.exit_code, 2);
+  EXPECT_NE(bad.output.find("bad.jsonl:2: expected a JSON object"), std::string::npos)
+      << bad.output;
 }
 
 // Every array of two checkpoint files, byte for byte.

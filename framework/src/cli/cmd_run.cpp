@@ -2,7 +2,6 @@
 
 #include "cli/commands.h"
 #include "cli/usage.h"
-#include "recipe/recipe.h"
 #include "stages/resolve.h"
 #include "stages/runner.h"
 
@@ -77,7 +76,7 @@ int validate_command(const Args& args) {
   if (help) return 0;
   ResolvedRecipe recipe =
       resolve_recipe(recipe_args.recipe, recipe_args.overrides, Registry::global());
-  std::cout << emit_yaml(recipe.root);
+  std::cout << resolved_yaml(recipe);
   return 0;
 }
 

@@ -2,6 +2,7 @@
 #include <forge/files.h>
 
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 #include <zlib.h>
 #include <algorithm>
@@ -65,15 +66,28 @@ struct AtomicFileWriter::Impl {
   }
 };
 
+// Whether the "<pid>" of a temporary's name is another process still running: it may be
+// writing the same file right now (ranks of one run writing its shared files).
+static bool written_by_live_process(const std::string& pid_text) {
+  if (pid_text.empty() || pid_text.size() > 9 ||
+      pid_text.find_first_not_of("0123456789") != std::string::npos)
+    return false;
+  pid_t pid = static_cast<pid_t>(std::stol(pid_text));
+  if (pid <= 0 || pid == ::getpid()) return false;
+  return ::kill(pid, 0) == 0 || errno == EPERM;
+}
+
 // A writer killed before commit() leaves "<name>.tmp-<pid>"; the next writer of the same file
 // removes it, so an interrupted and resumed task leaves no debris.
 static void remove_stale_temporaries(const std::filesystem::path& file) {
   std::error_code error;
   std::string prefix = file.filename().string() + ".tmp-";
   auto folder = file.has_parent_path() ? file.parent_path() : std::filesystem::path(".");
-  for (const auto& entry : std::filesystem::directory_iterator(folder, error))
-    if (entry.path().filename().string().rfind(prefix, 0) == 0)
+  for (const auto& entry : std::filesystem::directory_iterator(folder, error)) {
+    std::string name = entry.path().filename().string();
+    if (name.rfind(prefix, 0) == 0 && !written_by_live_process(name.substr(prefix.size())))
       std::filesystem::remove(entry.path(), error);
+  }
 }
 
 AtomicFileWriter::AtomicFileWriter(std::filesystem::path file, bool gzip)

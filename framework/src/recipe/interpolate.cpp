@@ -4,6 +4,7 @@
 #include "recipe/recipe.h"
 #include "recipe/tree.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdlib>
 
@@ -46,6 +47,10 @@ void unescape_tree(Node& node) {
   for (auto& entry : node.entries()) unescape_tree(entry.value);
 }
 
+bool contains(const std::vector<std::string>& names, std::string_view name) {
+  return std::find(names.begin(), names.end(), name) != names.end();
+}
+
 struct Piece {
   bool reference = false;
   std::string text;  // escaped literal text, or the reference's body
@@ -60,11 +65,21 @@ struct Site {
 
 class Interpolator {
  public:
-  explicit Interpolator(Node& root) : root_(root) {}
+  Interpolator(Node& root, const std::vector<std::string>& deferred)
+      : root_(root), deferred_(deferred) {}
 
+  // Deferred top-level keys keep their text exactly, escapes included: they are interpolated
+  // later, on their own.
   void run() {
-    resolve_tree(root_, "", 0);
-    unescape_tree(root_);
+    if (!root_.is_map()) {
+      resolve_tree(root_, "", 0);
+      unescape_tree(root_);
+      return;
+    }
+    for (auto& entry : root_.entries())
+      if (!contains(deferred_, entry.key)) resolve_tree(entry.value, child_path("", entry.key), 1);
+    for (auto& entry : root_.entries())
+      if (!contains(deferred_, entry.key)) unescape_tree(entry.value);
   }
 
  private:
@@ -204,6 +219,10 @@ class Interpolator {
   const Node& follow(const Site& site, const std::string& body) {
     auto segments = parse_key_path(trim_blanks(body));
     if (!segments) fail(site, cat("'${", body, "}' is not a key path like ${a.b} or ${a.b[0]}"));
+    if (root_.is_map() && !segments->front().index && contains(deferred_, segments->front().name))
+      fail(site, cat("'${", body, "}' refers into '", segments->front().name,
+                     "', whose values are resolved later, each in its own scope; ",
+                     "refer to them from inside it or write the value here"));
     Node* here = &root_;
     std::string walked;
     int depth = 0;
@@ -245,12 +264,15 @@ class Interpolator {
   }
 
   Node& root_;
+  const std::vector<std::string>& deferred_;
   std::vector<Active> active_;
   std::size_t copied_ = 0;
 };
 
 }  // namespace
 
-void interpolate(Node& root) { Interpolator(root).run(); }
+void interpolate(Node& root, const std::vector<std::string>& deferred) {
+  Interpolator(root, deferred).run();
+}
 
 }  // namespace forge

@@ -34,7 +34,9 @@ FORGE_API void apply_overrides(Node& root, const std::vector<std::string>& overr
 
 // Replaces ${a.b} with the value at that key path and ${env:NAME} with the environment
 // variable; "$${" writes a literal "${". Refuses cycles and unknown keys with suggestions.
-FORGE_API void interpolate(Node& root);
+// Top-level keys in `deferred` are left exactly as written, escapes included, and references
+// into them are refused: they are interpolated later in a scope of their own.
+FORGE_API void interpolate(Node& root, const std::vector<std::string>& deferred = {});
 
 // Checks `root` against `schema` and the plugin sections against their plugins' schemas; fills
 // in defaults. Collects every problem and throws one Error listing them, one per line.
@@ -45,6 +47,8 @@ FORGE_API std::string closest_match(std::string_view word,
                                     const std::vector<std::string>& candidates);
 
 // Writes a Node tree back as YAML (block style, keys in order, strings quoted when needed).
-FORGE_API std::string emit_yaml(const Node& root);
+// A literal "${" is written as "$${"; except under the top-level keys in `raw`, which were
+// never interpolated and so are written as they are.
+FORGE_API std::string emit_yaml(const Node& root, const std::vector<std::string>& raw = {});
 
 }  // namespace forge

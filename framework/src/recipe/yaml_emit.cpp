@@ -77,21 +77,22 @@ void write_text(YAML::Emitter& out, const std::string& text, bool quoted) {
   out << text;
 }
 
-void write(YAML::Emitter& out, const Node& node) {
+void write(YAML::Emitter& out, const Node& node, bool raw,
+           const std::vector<std::string>* raw_keys = nullptr) {
   switch (node.kind()) {
     case Node::Kind::null:
       out << YAML::Null;
       return;
     case Node::Kind::scalar: {
       // A literal "${" is written back escaped, so the emitted recipe reads as it resolved.
-      std::string text = escape_interpolation(node.text());
+      std::string text = raw ? node.text() : escape_interpolation(node.text());
       write_text(out, text, !plain_safe(text) || (node.quoted() && needs_quotes(text)));
       return;
     }
     case Node::Kind::sequence:
       if (node.items().empty()) out << YAML::Flow;  // "[]" beside its key, not below it
       out << YAML::BeginSeq;
-      for (const Node& item : node.items()) write(out, item);
+      for (const Node& item : node.items()) write(out, item, raw);
       out << YAML::EndSeq;
       return;
     case Node::Kind::map:
@@ -101,7 +102,9 @@ void write(YAML::Emitter& out, const Node& node) {
         out << YAML::Key;
         write_text(out, entry.key, !plain_safe(entry.key));
         out << YAML::Value;
-        write(out, entry.value);
+        bool raw_entry =
+            raw_keys && std::find(raw_keys->begin(), raw_keys->end(), entry.key) != raw_keys->end();
+        write(out, entry.value, raw || raw_entry);
       }
       out << YAML::EndMap;
       return;
@@ -110,11 +113,11 @@ void write(YAML::Emitter& out, const Node& node) {
 
 }  // namespace
 
-std::string emit_yaml(const Node& root) {
+std::string emit_yaml(const Node& root, const std::vector<std::string>& raw) {
   YAML::Emitter out;
   out.SetMapFormat(YAML::Block);
   out.SetSeqFormat(YAML::Block);
-  write(out, root);
+  write(out, root, false, &raw);
   if (!out.good()) throw Error(cat("cannot write YAML: ", out.GetLastError()));
   std::string text = out.c_str();
   if (!text.empty() && text.back() != '\n') text += '\n';

@@ -4,6 +4,7 @@
 
 #include "report/line_chart.h"
 #include "report/page.h"
+#include "report/pipeline_view.h"
 #include "report/results_view.h"
 #include "report/text.h"
 
@@ -128,7 +129,9 @@ std::string run_report_html(const RunData& run) {
           {});
     body += "</div>\n";
   }
-  if (!run.results.is_null())
+  if (field(run.status, "stage") == "pipeline" && is_pipeline_results(run.results))
+    body += "<h2>Stages</h2>\n" + render_pipeline_stages(run.results, Markup::html);
+  else if (!run.results.is_null())
     body += "<h2>Evaluation results</h2>\n" + render_results(run.results, Markup::html);
   if (!run.samples.empty())
     body += "<h2>Samples</h2>\n" + html_table({"step", "prompt", "text"}, sample_rows(run));
@@ -146,7 +149,9 @@ std::string run_report_markdown(const RunData& run) {
     md += "## Metrics\n\n" +
           markdown_table({"metric", "final", "best", "best at step", "better"}, metric_rows(run)) +
           "\nCharts: report.html.\n\n";
-  if (!run.results.is_null())
+  if (field(run.status, "stage") == "pipeline" && is_pipeline_results(run.results))
+    md += "## Stages\n\n" + render_pipeline_stages(run.results, Markup::markdown);
+  else if (!run.results.is_null())
     md += "## Evaluation results\n\n" + render_results(run.results, Markup::markdown);
   if (!run.samples.empty())
     md += "## Samples\n\n" + markdown_table({"step", "prompt", "text"}, sample_rows(run)) + "\n";

@@ -67,6 +67,7 @@ ResolvedRecipe resolve_tree(Node root, const std::string& default_name, Registry
   load_recipe_plugin_paths(root, plugins);
   const Node* name = root.find("name");
   if (!name || name->is_null()) root.set("name", Node::scalar(default_name, true));
+  stage.expand(root);
   validate(root, recipe_schema(stage), plugins);
   ResolvedRecipe resolved{std::move(root), &stage, {}};
   resolved.name = resolved.root.find("name")->text();
@@ -75,14 +76,25 @@ ResolvedRecipe resolve_tree(Node root, const std::string& default_name, Registry
     throw Error(located(resolved.root.find("name")->location(),
                         cat("name: '", resolved.name,
                             "' can't name a run folder; use letters, digits, '-' and '_'")));
+  stage.validate_nested(resolved.root, plugins);
   return resolved;
+}
+
+std::vector<std::string> deferred_keys_of(const Node& root) {
+  const Node* value = root.is_map() ? root.find("stage") : nullptr;
+  const Stage* stage = value && value->is_scalar() ? find_stage(value->text()) : nullptr;
+  return stage ? stage->deferred_keys() : std::vector<std::string>{};
+}
+
+std::string resolved_yaml(const ResolvedRecipe& recipe) {
+  return emit_yaml(recipe.root, recipe.stage->deferred_keys());
 }
 
 ResolvedRecipe resolve_recipe(const std::filesystem::path& file,
                               const std::vector<std::string>& overrides, Registry& plugins) {
   Node root = load_recipe(file);
   apply_overrides(root, overrides);
-  interpolate(root);
+  interpolate(root, deferred_keys_of(root));
   return resolve_tree(std::move(root), file.stem().string(), plugins);
 }
 

@@ -25,8 +25,16 @@ FORGE_API ResolvedRecipe resolve_recipe(const std::filesystem::path& file,
                                         const std::vector<std::string>& overrides,
                                         Registry& plugins);
 
-// Validates an already merged tree (a run's recipe.yaml, for resume).
+// Validates an already merged and interpolated tree (a run's recipe.yaml, for resume): the
+// stage's expand() and validate_nested() hooks run around the schema check.
 FORGE_API ResolvedRecipe resolve_tree(Node root, const std::string& default_name,
                                       Registry& plugins);
+
+// The keys interpolation must leave alone in a loaded tree: its stage's deferred_keys(), none
+// when `stage:` names no known stage (resolve_tree reports that).
+FORGE_API std::vector<std::string> deferred_keys_of(const Node& root);
+
+// The text of a run's recipe.yaml (and of `forge validate`): deferred keys written as they are.
+FORGE_API std::string resolved_yaml(const ResolvedRecipe& recipe);
 
 }  // namespace forge

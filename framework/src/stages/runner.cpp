@@ -20,12 +20,6 @@ nlohmann::json run_status(const ResolvedRecipe& recipe, const std::string& statu
   return {{"name", recipe.name}, {"stage", recipe.stage->name()}, {"status", status}};
 }
 
-// Every rank logs to its own file; rank 0's is log.txt.
-void open_log(const fs::path& dir, const Communicator& world) {
-  set_log_rank(world.rank());
-  set_log_file(world.rank() == 0 ? dir / "log.txt" : dir / cat("log.rank-", world.rank(), ".txt"));
-}
-
 // report.html and report.md, whatever the outcome; a report that cannot be written costs a
 // warning, never the run.
 void write_report(const fs::path& dir) {
@@ -86,6 +80,13 @@ void work(StageJob& job, const ResolvedRecipe& recipe, RunContext& context) {
 
 }  // namespace
 
+// Every rank logs to its own file; rank 0's is log.txt.
+void open_run_log(const fs::path& dir) {
+  const Communicator& world = process_world();
+  set_log_rank(world.rank());
+  set_log_file(world.rank() == 0 ? dir / "log.txt" : dir / cat("log.rank-", world.rank(), ".txt"));
+}
+
 fs::path run_recipe(ResolvedRecipe& recipe, Registry& plugins, const RunOptions& options) {
   std::unique_ptr<StageJob> job = recipe.stage->prepare(Config(recipe.root, ""), plugins);
   if (options.dry_run) {
@@ -99,16 +100,18 @@ fs::path run_recipe(ResolvedRecipe& recipe, Registry& plugins, const RunOptions&
   fs::path dir;
   if (world.is_root()) {
     dir = create_run_dir(recipe.name, options.run_dir, options.overwrite);
-    write_file_atomic(dir / "recipe.yaml", emit_yaml(recipe.root));
+    write_file_atomic(dir / "recipe.yaml", resolved_yaml(recipe));
     write_file_atomic(dir / "env.json",
                       describe_environment(threads, options.command).dump(2) + "\n");
-    update_latest_link(recipe.name, dir);
+    if (options.update_latest) update_latest_link(recipe.name, dir);
   }
   dir = world.broadcast(dir.string(), 0);
-  open_log(dir, world);
+  open_run_log(dir);
   log_info("run '", recipe.name, "' (stage ", recipe.stage->name(), ") in ", dir.string(),
            world.size() > 1 ? cat(", rank ", world.rank(), " of ", world.size()) : "");
   RunContext context{dir, false, threads, nullptr};
+  context.plugins = &plugins;
+  context.command = options.command;
   work(*job, recipe, context);
   return dir;
 }
@@ -118,9 +121,10 @@ void resume_run(const fs::path& run_dir, Registry& plugins, const std::string& c
   if (!fs::exists(recipe_file))
     throw Error(cat("'", run_dir.string(), "' is not a run directory: it has no recipe.yaml"));
   nlohmann::json status = read_run_status(run_dir);
-  // recipe.yaml is resolved; interpolating again only turns "$${" escapes back into "${".
+  // recipe.yaml is resolved; interpolating again only turns "$${" escapes back into "${"
+  // (deferred keys were written as they are, so they stay as they are).
   Node root = load_recipe(recipe_file);
-  interpolate(root);
+  interpolate(root, deferred_keys_of(root));
   ResolvedRecipe recipe = resolve_tree(std::move(root), "run", plugins);
   if (status.value("status", "") == "complete") {
     log_info("run '", recipe.name, "' in ", run_dir.string(), " is already complete");
@@ -131,10 +135,12 @@ void resume_run(const fs::path& run_dir, Registry& plugins, const std::string& c
   unsigned threads = default_threads();
   if (world.is_root())
     write_file_atomic(run_dir / "env.json", describe_environment(threads, command).dump(2) + "\n");
-  open_log(run_dir, world);
+  open_run_log(run_dir);
   log_info("resuming run '", recipe.name, "' (stage ", recipe.stage->name(), ") in ",
            run_dir.string());
   RunContext context{run_dir, true, threads, nullptr};
+  context.plugins = &plugins;
+  context.command = command;
   work(*job, recipe, context);
 }
 

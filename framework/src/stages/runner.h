@@ -22,6 +22,8 @@ struct RunOptions {
   bool overwrite = false;
   bool dry_run = false;
   std::string command;  // the command line, kept in env.json
+  // Whether runs/NAME/latest points at the new run; a pipeline's stages leave it alone.
+  bool update_latest = true;
 };
 
 // Prepares the stage (every plugin made, nothing started), then creates the run directory and
@@ -32,5 +34,8 @@ FORGE_API std::filesystem::path run_recipe(ResolvedRecipe& recipe, Registry& plu
 // Continues the run in `run_dir` from its own recipe.yaml.
 FORGE_API void resume_run(const std::filesystem::path& run_dir, Registry& plugins,
                           const std::string& command);
+
+// Sends the log to the run's log.txt (log.rank-N.txt for ranks other than 0), appending.
+FORGE_API void open_run_log(const std::filesystem::path& run_dir);
 
 }  // namespace forge

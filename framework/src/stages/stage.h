@@ -24,6 +24,10 @@ struct RunContext {
   bool complete = true;
   // Why a job ended before its last step (an RLHF run's hacking monitor); kept in run.json.
   std::string stopped_early{};
+  // The registry the recipe was resolved with and the command line, for runs a job starts
+  // itself (a pipeline's stages).
+  Registry* plugins = nullptr;
+  std::string command{};
 };
 
 // A stage with every plugin made and every setting checked, ready to work.
@@ -44,6 +48,14 @@ class FORGE_API Stage {
   virtual Schema schema() const = 0;
   virtual std::unique_ptr<StageJob> prepare(const Config& recipe,
                                             const Registry& plugins) const = 0;
+  // Top-level keys that interpolation leaves as written: they are resolved later, each part in
+  // a scope of its own (a pipeline's `stages`).
+  virtual std::vector<std::string> deferred_keys() const { return {}; }
+  // Rewrites the loaded tree before validation (a pipeline inlines its stages' recipe files).
+  virtual void expand(Node& /*root*/) const {}
+  // Checks, after the schema, what it can't reach (a pipeline's stage recipes); nothing is
+  // prepared or started.
+  virtual void validate_nested(const Node& /*root*/, Registry& /*plugins*/) const {}
 };
 
 FORGE_API const Stage* find_stage(const std::string& name);

@@ -1,6 +1,7 @@
 #include "stages/assistant_eval/assistant_eval_stage.h"
 #include "stages/data/data_stage.h"
 #include "stages/knowledge_probe/knowledge_probe_stage.h"
+#include "stages/pipeline/pipeline_stage.h"
 #include "stages/pretrain/pretrain_stage.h"
 #include "stages/rankings/rankings_stage.h"
 #include "stages/reward_model/reward_model_stage.h"
@@ -28,8 +29,9 @@ std::vector<const Stage*> all_stages() {
   static const RankingsStage rankings;
   static const RewardModelStage reward_model;
   static const RlhfStage rlhf;
-  return {&data, &tokenizer, &tokenize,     &pretrain, &sft, &assistant_eval, &knowledge_probe,
-          &rl,   &rankings,  &reward_model, &rlhf};
+  static const PipelineStage pipeline;
+  return {&data, &tokenizer, &tokenize,     &pretrain, &sft,     &assistant_eval, &knowledge_probe,
+          &rl,   &rankings,  &reward_model, &rlhf,     &pipeline};
 }
 
 const Stage* find_stage(const std::string& name) {

@@ -141,9 +141,13 @@ class AssistantEvalJob : public StageJob {
       tally.answer_right += right;
       answer_right = right;
     }
+    // The lesson's labels (whether pretraining knew the fact, ...) stay with the verdict.
+    nlohmann::json labels = document.metadata;
+    labels.erase("messages");
     return {{"set", set.label},
             {"answer_right", answer_right},
             {"id", document.id},
+            {"metadata", std::move(labels)},
             {"prompt", chat_to_json(request.conversation)},
             {"reply", chat_to_json(turn.messages)},
             {"reference", final_reply(reference)},
