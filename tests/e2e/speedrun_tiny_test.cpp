@@ -40,7 +40,7 @@ std::vector<std::string> shrinking_overrides() {
       "stages.0.steps=[{plugin: length, min_chars: 20}]",
       "stages.1.vocab_size=300",
       "stages.1.compare=[]",
-      "stages.3.model={plugin: gpt2, n_layer: 1, n_head: 2, d_model: 32, context: 256}",
+      "stages.3.model={plugin: llama, n_layer: 1, n_head: 2, d_model: 32, context: 256}",
       "stages.3.train={steps: 2, micro_batch: 2, batch_tokens: 512}",
       "stages.3.eval={every: 2, batches: 1}",
       "stages.3.sample.every=2",
