@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace forge {
@@ -310,34 +311,24 @@ TEST(PipelineStage, ValidateAndDryRunCheckEveryStageAndStartNothing) {
 TEST(PipelineStage, RefusesBadStageNamesAndPipelinesInsidePipelines) {
   auto dir = test::temp_dir("pipeline-names");
   auto twice = write_two_stages(dir, "", "");
-  auto result = run_forge({"validate", twice.string(), "stages.1.name=tok"}, dir);
-  EXPECT_EQ(result.exit_code, 2) << result.output;
-  EXPECT_TRUE(contains(result.output,
-                       "stages[1].name: 'tok' already names stages[0]; every "
-                       "stage needs a name of its own"))
-      << result.output;
-  result = run_forge({"validate", twice.string(), "stages.1.name=a/b"}, dir);
-  EXPECT_EQ(result.exit_code, 2) << result.output;
-  EXPECT_TRUE(contains(result.output, "stages[1].name: 'a/b' can't name a run folder"))
-      << result.output;
-  result = run_forge({"validate", twice.string(), "~stages.0.name"}, dir);
-  EXPECT_EQ(result.exit_code, 2) << result.output;
-  EXPECT_TRUE(contains(result.output, "stages[0]: missing required key 'name'")) << result.output;
-  result = run_forge({"validate", twice.string(), "stages.1.stage=pipeline"}, dir);
-  EXPECT_EQ(result.exit_code, 2) << result.output;
-  EXPECT_TRUE(contains(result.output,
-                       "stages[1] 'again': override 'stages.1.stage=pipeline': "
-                       "stage: a pipeline can't run inside a pipeline"))
-      << result.output;
-  result = run_forge({"validate", twice.string(), "stages=[]"}, dir);
-  EXPECT_EQ(result.exit_code, 2) << result.output;
-  EXPECT_TRUE(contains(result.output, "stages: the pipeline lists no stages")) << result.output;
-  result = run_forge({"validate", twice.string(), "stages.0.recipe=missing.yaml"}, dir);
-  EXPECT_EQ(result.exit_code, 2) << result.output;
-  EXPECT_TRUE(contains(result.output,
-                       "stages[0] 'tok': override 'stages.0.recipe=missing.yaml': "
-                       "recipe: missing.yaml: no such file"))
-      << result.output;
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {"stages.1.name=tok",
+       "stages[1].name: 'tok' already names stages[0]; every stage needs a name of its own"},
+      {"stages.1.name=a/b", "stages[1].name: 'a/b' can't name a run folder"},
+      {"~stages.0.name", "stages[0]: missing required key 'name'"},
+      {"stages.1.stage=pipeline",
+       "stages[1] 'again': override 'stages.1.stage=pipeline': "
+       "stage: a pipeline can't run inside a pipeline"},
+      {"stages=[]", "stages: the pipeline lists no stages"},
+      {"stages.0.recipe=missing.yaml",
+       "stages[0] 'tok': override 'stages.0.recipe=missing.yaml': "
+       "recipe: missing.yaml: no such file"},
+  };
+  for (const auto& [override_arg, message] : cases) {
+    auto result = run_forge({"validate", twice.string(), override_arg}, dir);
+    EXPECT_EQ(result.exit_code, 2) << override_arg << "\n" << result.output;
+    EXPECT_TRUE(contains(result.output, message)) << override_arg << "\n" << result.output;
+  }
 }
 
 }  // namespace

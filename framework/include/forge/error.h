@@ -22,6 +22,15 @@ std::string cat(const Args&... args) {
   return out.str();
 }
 
+// `value` with `digits` decimals ("0.250"), for log lines and tables.
+inline std::string fixed(double value, int digits) {
+  std::ostringstream out;
+  out.setf(std::ios::fixed);
+  out.precision(digits);
+  out << value;
+  return out.str();
+}
+
 namespace detail {
 [[noreturn]] FORGE_API void check_failed(const char* expr, const char* file, int line,
                                          const std::string& message);

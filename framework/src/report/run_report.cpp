@@ -111,6 +111,21 @@ std::string title_of(const RunData& run) {
   return run.name() + " (" + field(run.status, "stage") + ", " + field(run.status, "status") + ")";
 }
 
+// A pipeline's report.json is its table of stages, linked to theirs; any other stage's is its
+// evaluation.
+bool shows_stages(const RunData& run) {
+  return field(run.status, "stage") == "pipeline" && is_pipeline_results(run.results);
+}
+
+std::string results_title(const RunData& run) {
+  return shows_stages(run) ? "Stages" : "Evaluation results";
+}
+
+std::string results_body(const RunData& run, Markup markup) {
+  return shows_stages(run) ? render_pipeline_stages(run.results, markup)
+                           : render_results(run.results, markup);
+}
+
 }  // namespace
 
 std::string run_report_html(const RunData& run) {
@@ -129,10 +144,8 @@ std::string run_report_html(const RunData& run) {
           {});
     body += "</div>\n";
   }
-  if (field(run.status, "stage") == "pipeline" && is_pipeline_results(run.results))
-    body += "<h2>Stages</h2>\n" + render_pipeline_stages(run.results, Markup::html);
-  else if (!run.results.is_null())
-    body += "<h2>Evaluation results</h2>\n" + render_results(run.results, Markup::html);
+  if (!run.results.is_null())
+    body += "<h2>" + results_title(run) + "</h2>\n" + results_body(run, Markup::html);
   if (!run.samples.empty())
     body += "<h2>Samples</h2>\n" + html_table({"step", "prompt", "text"}, sample_rows(run));
   body += "<h2>Recipe</h2>\n<pre>" + html_escape(run.recipe_text) + "</pre>\n";
@@ -149,10 +162,8 @@ std::string run_report_markdown(const RunData& run) {
     md += "## Metrics\n\n" +
           markdown_table({"metric", "final", "best", "best at step", "better"}, metric_rows(run)) +
           "\nCharts: report.html.\n\n";
-  if (field(run.status, "stage") == "pipeline" && is_pipeline_results(run.results))
-    md += "## Stages\n\n" + render_pipeline_stages(run.results, Markup::markdown);
-  else if (!run.results.is_null())
-    md += "## Evaluation results\n\n" + render_results(run.results, Markup::markdown);
+  if (!run.results.is_null())
+    md += "## " + results_title(run) + "\n\n" + results_body(run, Markup::markdown);
   if (!run.samples.empty())
     md += "## Samples\n\n" + markdown_table({"step", "prompt", "text"}, sample_rows(run)) + "\n";
   md += "## Recipe\n\n```yaml\n" + run.recipe_text + "```\n\n";

@@ -2,10 +2,11 @@
 
 #include <forge/error.h>
 
-#include <cstdint>
-#include <optional>
+#include "train/train_checkpoint.h"
+
 #include <string>
 #include <system_error>
+#include <vector>
 
 namespace forge {
 namespace fs = std::filesystem;
@@ -23,18 +24,6 @@ fs::path output_of(const ResolvedRecipe& recipe, const std::string& stage, const
 
 Node path_value(const fs::path& path) { return Node::scalar(path.string(), true); }
 
-// The step of "step-00000040.h5", or nothing for any other name.
-std::optional<std::uint64_t> step_of(const std::string& name) {
-  const std::string prefix = "step-", suffix = ".h5";
-  if (name.size() <= prefix.size() + suffix.size() || name.rfind(prefix, 0) != 0 ||
-      name.compare(name.size() - suffix.size(), suffix.size(), suffix) != 0)
-    return std::nullopt;
-  std::string digits = name.substr(prefix.size(), name.size() - prefix.size() - suffix.size());
-  if (digits.size() > 18 || digits.find_first_not_of("0123456789") != std::string::npos)
-    return std::nullopt;
-  return std::stoull(digits);
-}
-
 }  // namespace
 
 Node stage_artifacts(const ResolvedRecipe& stage, const fs::path& dir) {
@@ -47,21 +36,12 @@ Node stage_artifacts(const ResolvedRecipe& stage, const fs::path& dir) {
 }
 
 void link_last_checkpoint(const fs::path& dir) {
-  fs::path folder = dir / "checkpoints";
-  std::error_code error;
-  if (!fs::is_directory(folder, error)) return;
-  std::optional<std::uint64_t> best;
-  std::string newest;
-  for (const auto& entry : fs::directory_iterator(folder, error)) {
-    std::string name = entry.path().filename().string();
-    std::optional<std::uint64_t> step = step_of(name);
-    if (step && (!best || *step > *best)) {
-      best = step;
-      newest = name;
-    }
-  }
-  if (newest.empty()) return;
+  std::vector<fs::path> checkpoints = list_checkpoints(dir);
+  if (checkpoints.empty()) return;
+  const std::string newest = checkpoints.back().filename().string();
+  const fs::path folder = dir / "checkpoints";
   // A temporary link renamed over the old one: a reader never finds last.h5 missing.
+  std::error_code error;
   fs::path temp = folder / ".last.h5.tmp";
   fs::remove(temp, error);
   fs::create_symlink(newest, temp, error);

@@ -13,38 +13,29 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
-#include <cstdio>
 #include <optional>
 
 namespace forge {
 namespace fs = std::filesystem;
 namespace {
 
-// run.json's status of the stage in `dir`, "" when it has none (or a damaged one: resuming
+// The stage's run.json, or an empty object when it has none (or a damaged one: resuming
 // reports that).
-std::string status_in(const fs::path& dir) {
+nlohmann::json run_json(const fs::path& dir) {
   try {
     nlohmann::json status = read_run_status(dir);
-    return status.is_object() ? status.value("status", "") : "";
+    return status.is_object() ? status : nlohmann::json::object();
   } catch (const std::exception&) {
-    return "";
+    return nlohmann::json::object();
   }
 }
 
-std::optional<double> seconds_in(const fs::path& dir) {
-  try {
-    nlohmann::json status = read_run_status(dir);
-    if (status.is_object() && status.contains("seconds") && status["seconds"].is_number())
-      return status["seconds"].get<double>();
-  } catch (const std::exception&) {
-  }
-  return std::nullopt;
-}
+std::string status_in(const fs::path& dir) { return run_json(dir).value("status", ""); }
 
-std::string format_seconds(double seconds) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.1f", seconds);
-  return text;
+std::optional<double> seconds_in(const nlohmann::json& status) {
+  auto seconds = status.find("seconds");
+  if (seconds == status.end() || !seconds->is_number()) return std::nullopt;
+  return seconds->get<double>();
 }
 
 // report.json: one row per stage, which the report card shows with a link to each stage's.
@@ -53,12 +44,12 @@ class StageTable {
   StageTable(const std::vector<ResolvedRecipe>& stages, const fs::path& dir) : dir_(dir) {
     for (const ResolvedRecipe& stage : stages) {
       fs::path run = dir / stage.name;
-      std::string status = status_in(run);
+      nlohmann::json status = run_json(run);
       rows_.push_back({{"name", stage.name},
                        {"stage", stage.stage->name()},
-                       {"status", status.empty() ? "pending" : status},
+                       {"status", status.value("status", "pending")},
                        {"run_dir", run.string()}});
-      if (auto seconds = seconds_in(run)) rows_.back()["seconds"] = *seconds;
+      if (auto seconds = seconds_in(status)) rows_.back()["seconds"] = *seconds;
     }
   }
 
@@ -96,7 +87,7 @@ class PipelineJob : public StageJob {
       if (plan == "skip") {
         log_info(what, " already complete");
         if (world.is_root()) link_last_checkpoint(dir);
-        table.set(i, "complete", seconds_in(dir));
+        table.set(i, "complete", seconds_in(run_json(dir)));
         continue;
       }
       log_info(what, " (", kind, "): ", plan == "resume" ? "resuming" : "starting");
@@ -141,7 +132,7 @@ class PipelineJob : public StageJob {
       }
       context.metrics->write(
           {{"step", i + 1}, {"name", stage.name}, {"stage", kind}, {"seconds", seconds}});
-      log_info(what, " (", kind, "): done in ", format_seconds(seconds), " s");
+      log_info(what, " (", kind, "): done in ", fixed(seconds, 1), " s");
     }
     log_info("pipeline: all ", count, " stages complete");
   }

@@ -105,12 +105,6 @@ class TrainJob : public StageJob {
     std::map<std::string, double> metrics;
   };
 
-  static std::string fixed(double value, int digits) {
-    char text[64];
-    std::snprintf(text, sizeof text, "%.*f", digits, value);
-    return text;
-  }
-
   // Over every rank.
   std::int64_t tokens_per_step() const {
     return s_->accumulation * s_->micro_batch * s_->seq_len * world_.size();

@@ -26,12 +26,6 @@ namespace {
 
 using Clock = StepClock;
 
-std::string fixed(double value, int digits) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", digits, value);
-  return text;
-}
-
 class RlJob : public StageJob {
  public:
   explicit RlJob(std::unique_ptr<RlSetup> setup)

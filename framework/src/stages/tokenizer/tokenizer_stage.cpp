@@ -12,7 +12,6 @@
 
 #include <cctype>
 #include <chrono>
-#include <cstdio>
 #include <mutex>
 
 namespace forge {
@@ -31,12 +30,6 @@ struct TokenizerPlan {
   std::string output;
   unsigned workers = 0;
 };
-
-std::string fixed(double value, int digits) {
-  char text[32];
-  std::snprintf(text, sizeof text, "%.*f", digits, value);
-  return text;
-}
 
 // Documents above this size are counted in blocks of about this size, in parallel.
 constexpr std::size_t kBlockBytes = std::size_t{4} << 20;
