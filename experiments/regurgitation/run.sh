@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regurgitation: a base model recites documents it saw many times, not ones it saw once.
 # Needs the tiny speedrun's curated data and tokenizer (runs it when missing, about 25
-# minutes), then pretrains for about 7 minutes on two cores and probes 60 documents.
+# minutes), then pretrains for about 10 minutes on two cores and probes 60 documents.
 #   experiments/regurgitation/run.sh [SPEEDRUN_RUN] [FORGE]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,5 +18,5 @@ export FORGE_EXP_WORK=$work FORGE_EXP_TOKENIZER=$speedrun/tokenizer/tokenizer.ti
 [[ -f runs/exp-regurgitation/pretrain/run.json ]] &&
   grep -q '"complete"' runs/exp-regurgitation/pretrain/run.json ||
   "$forge" run "$here/pretrain.yaml" --run-dir runs/exp-regurgitation/pretrain --overwrite
-python3 "$here/probe.py" "$forge" runs/exp-regurgitation/pretrain/checkpoints/step-00000600.h5 \
+python3 "$here/probe.py" "$forge" runs/exp-regurgitation/pretrain/checkpoints/step-00000500.h5 \
   "$work" "$here"

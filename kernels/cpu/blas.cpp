@@ -5,16 +5,45 @@
 #include <cblas.h>
 
 #include <cstdlib>
+#include <cstring>
 #include <mutex>
+
+// OpenBLAS's DYNAMIC_ARCH entry points (exported by Debian's builds): quit forgets the chosen
+// kernel set, init chooses again, reading OPENBLAS_CORETYPE. Weak, for builds without them.
+extern "C" void gotoblas_dynamic_quit(void) __attribute__((weak));
+extern "C" void gotoblas_dynamic_init(void) __attribute__((weak));
 
 namespace forge::cpu {
 namespace {
+
+std::string& kernels_forced_by_forge() {
+  static std::string name;
+  return name;
+}
+
+// OpenBLAS falls back to its SSE3 kernels (Prescott) on x86 CPUs newer than its tables, such
+// as Intel's Emerald Rapids under 0.3.21: three to four times slower than the AVX-512 ones.
+// Choose from what the CPU supports instead, before the first product.
+void replace_fallback_kernels() {
+  if (std::getenv("OPENBLAS_CORETYPE") || !gotoblas_dynamic_quit || !gotoblas_dynamic_init) return;
+  if (std::strcmp(openblas_get_corename(), "Prescott") != 0) return;
+  const char* name = kernels_for_cpu(cpu_features());
+  if (!name) return;
+  setenv("OPENBLAS_CORETYPE", name, 0);
+  gotoblas_dynamic_quit();
+  gotoblas_dynamic_init();
+  unsetenv("OPENBLAS_CORETYPE");
+  kernels_forced_by_forge() = name;
+}
 
 // OpenBLAS stays on the calling thread: kernels split products across forge's own pool, so
 // no second set of threads spins beside it.
 void single_threaded() {
   static std::once_flag once;
-  std::call_once(once, [] { openblas_set_num_threads(1); });
+  std::call_once(once, [] {
+    replace_fallback_kernels();
+    openblas_set_num_threads(1);
+  });
 }
 
 CBLAS_TRANSPOSE op(bool transposed) { return transposed ? CblasTrans : CblasNoTrans; }
@@ -39,7 +68,26 @@ void gemm(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, doub
               static_cast<blasint>(ldb), beta, c, static_cast<blasint>(ldc));
 }
 
+CpuFeatures cpu_features() {
+#if defined(__x86_64__)
+  return {__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+              __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"),
+          __builtin_cpu_supports("avx512bf16"),
+          __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")};
+#else
+  return {};
+#endif
+}
+
+const char* kernels_for_cpu(const CpuFeatures& cpu) {
+  if (cpu.avx512 && cpu.avx512_bf16) return "Cooperlake";
+  if (cpu.avx512) return "SkylakeX";
+  if (cpu.avx2_fma) return "Haswell";
+  return nullptr;
+}
+
 std::string blas_description() {
+  single_threaded();
   // "OpenBLAS 0.3.21 DYNAMIC_ARCH ..." and the kernel set it chose for this CPU (an
   // OPENBLAS_CORETYPE variable in the environment overrides that choice).
   std::string config = openblas_get_config();
@@ -47,6 +95,8 @@ std::string blas_description() {
       cat(config.substr(0, config.find(' ', config.find(' ') + 1)), " ", openblas_get_corename());
   if (const char* forced = std::getenv("OPENBLAS_CORETYPE"); forced && *forced)
     out += cat(" (chosen by OPENBLAS_CORETYPE=", forced, ")");
+  else if (!kernels_forced_by_forge().empty())
+    out += " (chosen by forge in place of OpenBLAS's SSE3 fallback for CPUs it does not know)";
   return out;
 }
 
