@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Few-shot prompting: the tiny speedrun's base model (its pretrain stage) given 0 to 8 examples
-# of three patterns. Runs the speedrun first when its run is missing (about 25 minutes), then
+# of three patterns. Runs the speedrun first when its run is missing (about 14 minutes), then
 # the probe (under a minute).
 #   experiments/few-shot/run.sh [CHECKPOINT] [FORGE]
 set -euo pipefail

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Pretraining: the loss falls and samples go from noise to text. Reads the tiny speedrun's
-# pretrain stage (runs the speedrun when it is missing, about 25 minutes on two cores).
+# pretrain stage (runs the speedrun when it is missing, about 14 minutes on two cores).
 #   experiments/pretrain-samples/run.sh [FORGE]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

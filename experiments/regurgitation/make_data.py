@@ -18,7 +18,7 @@ if len(docs) < 200:
     sys.exit(f"make_data.py: only {len(docs)} documents in {curated}; expected the demo crawl's")
 rng = random.Random(11)
 rng.shuffle(docs)
-# Probed documents are long enough for a 300-character prefix and a 200-character continuation.
+# Probed documents are long enough for a prefix of about 300 characters and a continuation.
 probe = [d for d in docs if len(d["text"]) >= 600][:60]
 rest = [d for d in docs if d not in probe]
 groups = {"repeated": probe[:20], "once": probe[20:40], "unseen": probe[40:60]}
@@ -37,6 +37,9 @@ for split, members in (("train", lines), ("val", groups["unseen"])):
 with open(os.path.join(work, "probe.jsonl"), "w") as f:
     for group, members in groups.items():
         for d in members:
-            f.write(json.dumps({"group": group, "id": d["id"], "prompt": d["text"][:300],
-                                "truth": d["text"][300:]}) + "\n")
+            # Cut before the space nearest under 300 characters, so that the prompt's last
+            # token is one the document's own tokenization has too.
+            cut = d["text"].rfind(" ", 0, 300)
+            f.write(json.dumps({"group": group, "id": d["id"], "prompt": d["text"][:cut],
+                                "truth": d["text"][cut:]}) + "\n")
 print(f"{len(lines)} training documents ({len(rest) + 20} once, 20 x 30), 20 held out")

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regurgitation: a base model recites documents it saw many times, not ones it saw once.
-# Needs the tiny speedrun's curated data and tokenizer (runs it when missing, about 25
-# minutes), then pretrains for about 10 minutes on two cores and probes 60 documents.
+# Needs the tiny speedrun's curated data and tokenizer (runs it when missing, about 14
+# minutes), then pretrains for about 7 minutes on two cores and probes 60 documents.
 #   experiments/regurgitation/run.sh [SPEEDRUN_RUN] [FORGE]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# RL raises pass@1: GRPO from the tiny speedrun's assistant (run when missing, about 25
-# minutes), then about 15 minutes of RL on two cores.
+# RL raises pass@1: GRPO from the tiny speedrun's assistant (run when missing, about 14
+# minutes), then about 23 minutes of RL on two cores.
 #   experiments/rl-pass-at-1/run.sh [FORGE]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

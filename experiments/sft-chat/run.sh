@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # SFT turns a base model into an assistant: the tiny speedrun's model before (pretrain) and
 # after fine-tuning (sft), asked the same held-out questions through the chat template. Runs
-# the speedrun when missing (about 25 minutes); the two evaluations take about 2 minutes.
+# the speedrun when missing (about 14 minutes); the two evaluations take about 2 minutes.
 #   experiments/sft-chat/run.sh [FORGE]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Computation spread over tokens: the same word problems fine-tuned from the tiny speedrun's
 # base model with the working before the answer (steps) or the answer first, then scored on
-# 200 held-out problems by the number the reply gives. About 8 minutes on two cores after the
+# 200 held-out problems by the answer the reply states. About 7 minutes on two cores after the
 # speedrun (run when missing).
 #   experiments/step-by-step/run.sh [FORGE]
 set -euo pipefail
@@ -22,5 +22,4 @@ for style in steps answer_first; do
     init=$out/$style/checkpoints/step-00000400.h5 data.0.style=$style \
     --run-dir $out/eval-$style --overwrite
 done
-python3 experiments/tools/eval_table.py "$here" "Held-out word problems: right final answers" \
-  answer_right,correct "step by step=$out/eval-steps" "answer first=$out/eval-answer_first"
+python3 "$here/analyze.py" "$here" "step by step=$out/eval-steps" "answer first=$out/eval-answer_first"
