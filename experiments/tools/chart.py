@@ -6,7 +6,8 @@ only, so every experiment's README can show its figure without a plotting packag
 
 SPEC: {"title", "x_label", "y_label", "kind": "line" | "bar", "log_x": false,
        "series": [{"label", "points": [[x, y], ...]}]}          (line)
-       "groups": ["base", "sft"], "series": [{"label", "values": [..]}]   (bar: one value a group)
+       "groups": ["base", "sft"], "series": [{"label", "values": [..]}]   (bar: one value a group,
+       None where a group has none)
 """
 import json
 import math
@@ -125,7 +126,8 @@ def bar_chart(spec):
     canvas = Canvas(spec)
     groups = spec["groups"]
     series = spec["series"]
-    values = [v for s in series for v in s["values"]]
+    # None is a value not measured for that group: no bar, no label.
+    values = [v for s in series for v in s["values"] if v is not None]
     to_y = y_axis(canvas, min(0, min(values)), spec.get("y_max", max(values)))
     plot_w = WIDTH - LEFT - RIGHT
     group_w = plot_w / len(groups)
@@ -136,6 +138,8 @@ def bar_chart(spec):
                    f'text-anchor="middle">{escape(name)}</text>')
         for i, s in enumerate(series):
             value = s["values"][g]
+            if value is None:
+                continue
             top, base = to_y(max(value, 0)), to_y(min(value, 0))
             x = x0 + i * bar_w
             canvas.add(f'<rect x="{x:.1f}" y="{top:.1f}" width="{bar_w - 2:.1f}" '
