@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Hallucination and refusal training, as one pipeline (experiments/hallucination/pipeline.yaml):
-# about 12 minutes on two cores; `forge resume` continues an interrupted run.
+# about 15 minutes on two cores; `forge resume` continues an interrupted run.
 #   experiments/hallucination/run.sh [FORGE]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)

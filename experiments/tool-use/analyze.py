@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Right answers on the held-out letter questions of each evaluation, and for the runs with the
-tool how often the question's word reaches the tool call unchanged. Writes results.json and
-chart.svg.
+tool how often the question's word reaches the tool call unchanged and how often the tool's
+output is the right answer. Writes results.json and chart.svg.
   analyze.py EXPERIMENT_FOLDER LABEL=EVAL_RUN [LABEL=EVAL_RUN ...]"""
 import json
 import os
@@ -20,7 +20,7 @@ def score(path):
     for key, name in SETS.items():
         chats = [r for r in rows if r["set"] == key]
         right = sum(bool(r["answer_right"]) for r in chats)
-        calls = copied = 0
+        calls = copied = tool_right = 0
         for r in chats:
             word = re.search(r'"([^"]+)"', r["prompt"][-1]["content"])
             call = next((m["tool_calls"][0]["function"]["arguments"] for m in r["reply"]
@@ -28,9 +28,12 @@ def score(path):
             if call is not None and word:
                 calls += 1
                 copied += f'"{word.group(1)}"' in call
+                output = next((m["content"] for m in r["reply"] if m["role"] == "tool"), "")
+                tool_right += output.strip() == r["metadata"]["answer"]
         out[name] = {"questions": len(chats), "right": round(100 * right / len(chats), 1),
                      "tool_calls": calls,
-                     "word_copied": round(100 * copied / calls, 1) if calls else None}
+                     "word_copied": round(100 * copied / calls, 1) if calls else None,
+                     "tool_output_right": round(100 * tool_right / calls, 1) if calls else None}
     return out
 
 
@@ -43,10 +46,13 @@ series = [{"label": f"{name}: right answer", "values": [table[label][name]["righ
           for name in SETS.values()]
 series.append({"label": "counts: word copied into the tool call",
                "values": [table[label]["counts"]["word_copied"] for label, _ in runs]})
+series.append({"label": "counts: the tool's output right",
+               "values": [table[label]["counts"]["tool_output_right"] for label, _ in runs]})
 spec = {"kind": "bar", "title": "Held-out letter questions, with and without the python tool",
         "y_label": "%", "y_max": 100, "groups": [label for label, _ in runs], "series": series}
 draw(spec, os.path.join(here, "chart.svg"))
 for label, t in table.items():
     print(f"{label:>22}: " + "; ".join(
-        f"{name} right {v['right']}%" + (f", word copied {v['word_copied']}%" if v["tool_calls"] else "")
+        f"{name} right {v['right']}%" + (f", word copied {v['word_copied']}%, tool's output right "
+                                         f"{v['tool_output_right']}%" if v["tool_calls"] else "")
         for name, v in t.items()))
