@@ -16,9 +16,19 @@ extern "C" void gotoblas_dynamic_init(void) __attribute__((weak));
 namespace forge::cpu {
 namespace {
 
-std::string& kernels_forced_by_forge() {
-  static std::string name;
-  return name;
+// The kernel set forge chose in place of OpenBLAS's fallback; nullptr when it kept OpenBLAS's.
+const char* kernels_forced_by_forge = nullptr;
+
+// The kernel set for what this CPU supports (nullptr: none better than OpenBLAS's choice).
+const char* kernels_for_this_cpu() {
+#if defined(__x86_64__)
+  const bool avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq");
+  if (avx512 && __builtin_cpu_supports("avx512bf16")) return "Cooperlake";
+  if (avx512) return "SkylakeX";
+  if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) return "Haswell";
+#endif
+  return nullptr;
 }
 
 // OpenBLAS falls back to its SSE3 kernels (Prescott) on x86 CPUs newer than its tables, such
@@ -27,13 +37,13 @@ std::string& kernels_forced_by_forge() {
 void replace_fallback_kernels() {
   if (std::getenv("OPENBLAS_CORETYPE") || !gotoblas_dynamic_quit || !gotoblas_dynamic_init) return;
   if (std::strcmp(openblas_get_corename(), "Prescott") != 0) return;
-  const char* name = kernels_for_cpu(cpu_features());
+  const char* name = kernels_for_this_cpu();
   if (!name) return;
   setenv("OPENBLAS_CORETYPE", name, 0);
   gotoblas_dynamic_quit();
   gotoblas_dynamic_init();
   unsetenv("OPENBLAS_CORETYPE");
-  kernels_forced_by_forge() = name;
+  kernels_forced_by_forge = name;
 }
 
 // OpenBLAS stays on the calling thread: kernels split products across forge's own pool, so
@@ -68,24 +78,6 @@ void gemm(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, doub
               static_cast<blasint>(ldb), beta, c, static_cast<blasint>(ldc));
 }
 
-CpuFeatures cpu_features() {
-#if defined(__x86_64__)
-  return {__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
-              __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512dq"),
-          __builtin_cpu_supports("avx512bf16"),
-          __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")};
-#else
-  return {};
-#endif
-}
-
-const char* kernels_for_cpu(const CpuFeatures& cpu) {
-  if (cpu.avx512 && cpu.avx512_bf16) return "Cooperlake";
-  if (cpu.avx512) return "SkylakeX";
-  if (cpu.avx2_fma) return "Haswell";
-  return nullptr;
-}
-
 std::string blas_description() {
   single_threaded();
   // "OpenBLAS 0.3.21 DYNAMIC_ARCH ..." and the kernel set it chose for this CPU (an
@@ -95,7 +87,7 @@ std::string blas_description() {
       cat(config.substr(0, config.find(' ', config.find(' ') + 1)), " ", openblas_get_corename());
   if (const char* forced = std::getenv("OPENBLAS_CORETYPE"); forced && *forced)
     out += cat(" (chosen by OPENBLAS_CORETYPE=", forced, ")");
-  else if (!kernels_forced_by_forge().empty())
+  else if (kernels_forced_by_forge)
     out += " (chosen by forge in place of OpenBLAS's SSE3 fallback for CPUs it does not know)";
   return out;
 }

@@ -20,16 +20,6 @@ void gemm(bool ta, bool tb, std::int64_t m, std::int64_t n, std::int64_t k, doub
 // log; it says so when OPENBLAS_CORETYPE in the environment or forge chose the kernels.
 std::string blas_description();
 
-// The vector extensions that decide OpenBLAS's x86 kernels, and the kernel set forge asks for
-// when OpenBLAS does not recognise the CPU (nullptr: keep OpenBLAS's choice).
-struct CpuFeatures {
-  bool avx512 = false;  // F, BW, VL and DQ: OpenBLAS's SkylakeX kernels
-  bool avx512_bf16 = false;
-  bool avx2_fma = false;
-};
-CpuFeatures cpu_features();
-const char* kernels_for_cpu(const CpuFeatures& cpu);
-
 // Block kernels (attention) size their products to about this many multiply-adds: enough for
 // BLAS to run at speed, little enough to stay in cache.
 inline constexpr std::int64_t kSingleThreadGemm = std::int64_t{1} << 18;
