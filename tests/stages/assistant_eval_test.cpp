@@ -77,6 +77,13 @@ TEST(AssistantEvalStage, AnswersHeldOutChatsWithToolsAndReports) {
   EXPECT_EQ(bad.exit_code, 2);
   EXPECT_NE(bad.output.find("match: contains needs at least one string"), std::string::npos)
       << bad.output;
+  // Validation finds it too, before the checkpoint is read (here there is none).
+  auto validated =
+      run_forge({"validate", "eval.yaml", "data[1].contains=[]", "init=nowhere.h5"}, dir);
+  EXPECT_EQ(validated.exit_code, 2);
+  EXPECT_NE(validated.output.find("data[1].contains: match: contains needs at least one string"),
+            std::string::npos)
+      << validated.output;
 }
 
 }  // namespace

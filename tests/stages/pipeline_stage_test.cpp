@@ -308,6 +308,29 @@ TEST(PipelineStage, ValidateAndDryRunCheckEveryStageAndStartNothing) {
   EXPECT_FALSE(fs::exists(dir / "runs"));
 }
 
+// The sft stage's init is the pretrain stage's checkpoint, which validation has not got: the
+// context it will have comes from the pretrain stage's model (64 tokens).
+TEST(PipelineStage, ValidationChecksALaterStagesBatchAgainstTheModelAnEarlierOneWillWrite) {
+  auto dir = test::temp_dir("pipeline-batch");
+  const std::vector<std::string> env = {"FORGE_RUNS_DIR=" + (dir / "runs").string()};
+  auto recipe = write_pipeline(dir);
+  auto batch =
+      run_forge({"validate", recipe.string(), "stages.2.train.batch_tokens=100"}, dir, env);
+  EXPECT_EQ(batch.exit_code, 2) << batch.output;
+  EXPECT_TRUE(contains(batch.output,
+                       "stages[2] 'sft': override 'stages.2.train.batch_tokens=100': "
+                       "train.batch_tokens: 100 is not a multiple of micro_batch * seq_len = "
+                       "128; try 128 (seq_len 0 means the model's context, 64)"))
+      << batch.output;
+  auto longer = run_forge({"run", recipe.string(), "stages.2.train.seq_len=80"}, dir, env);
+  EXPECT_EQ(longer.exit_code, 2) << longer.output;
+  EXPECT_TRUE(contains(longer.output, "sequences of 80 tokens exceed the model's context of 64"))
+      << longer.output;
+  EXPECT_FALSE(fs::exists(dir / "runs"));
+  auto fits = run_forge({"validate", recipe.string(), "stages.2.train.batch_tokens=256"}, dir, env);
+  EXPECT_EQ(fits.exit_code, 0) << fits.output;
+}
+
 TEST(PipelineStage, RefusesBadStageNamesAndPipelinesInsidePipelines) {
   auto dir = test::temp_dir("pipeline-names");
   auto twice = write_two_stages(dir, "", "");

@@ -81,6 +81,26 @@ TEST(SftStage, RefusesATokenizerWithoutTheChatMarkersAndAMissingCheckpoint) {
   EXPECT_EQ(missing.exit_code, 2);
   EXPECT_NE(missing.output.find("init"), std::string::npos) << missing.output;
   EXPECT_NE(missing.output.find("nowhere.h5"), std::string::npos) << missing.output;
+  // The batch against the checkpoint's context is checked by validation, before any loading.
+  auto batch = run_forge({"validate", recipe.string(), "train.batch_tokens=100"}, dir);
+  EXPECT_EQ(batch.exit_code, 2);
+  EXPECT_NE(batch.output.find("train.batch_tokens: 100 is not a multiple of micro_batch * seq_len "
+                              "= 256; try 256 (seq_len 0 means the model's context, 64)"),
+            std::string::npos)
+      << batch.output;
+  auto longer = run_forge({"validate", recipe.string(), "train.seq_len=65"}, dir);
+  EXPECT_EQ(longer.exit_code, 2);
+  EXPECT_NE(longer.output.find("sequences of 65 tokens exceed the model's context of 64"),
+            std::string::npos)
+      << longer.output;
+  // Where the checkpoint does not exist yet, an explicit seq_len is still checked.
+  auto unknown = run_forge({"validate", recipe.string(), "init=nowhere.h5", "train.seq_len=32",
+                            "train.batch_tokens=100"},
+                           dir);
+  EXPECT_EQ(unknown.exit_code, 2);
+  EXPECT_NE(unknown.output.find("100 is not a multiple of micro_batch * seq_len = 128; try 128"),
+            std::string::npos)
+      << unknown.output;
 }
 
 }  // namespace

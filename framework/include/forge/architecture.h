@@ -88,6 +88,9 @@ class FORGE_API Architecture : public Plugin {
  public:
   static constexpr PluginKind kKind = PluginKind::architecture;
   virtual std::unique_ptr<Model> build(const ModelRequest& request) const = 0;
+  // The longest sequence its models take, known before one is built, so that validation can
+  // check batch shapes against it; 0 when only the built model knows.
+  virtual std::int64_t context() const { return 0; }
 };
 
 }  // namespace forge

@@ -1,5 +1,6 @@
 #include "stages/resolve.h"
 
+#include <forge/config.h>
 #include <forge/error.h>
 
 #include "recipe/recipe.h"
@@ -58,7 +59,8 @@ void load_recipe_plugin_paths(const Node& root, Registry& plugins) {
 
 }  // namespace
 
-ResolvedRecipe resolve_tree(Node root, const std::string& default_name, Registry& plugins) {
+ResolvedRecipe resolve_tree(Node root, const std::string& default_name, Registry& plugins,
+                            const ModelContexts* planned) {
   if (!root.is_map())
     throw Error(located(root.location(),
                         cat("expected a mapping of recipe keys, found ", root.describe())));
@@ -76,6 +78,8 @@ ResolvedRecipe resolve_tree(Node root, const std::string& default_name, Registry
     throw Error(located(resolved.root.find("name")->location(),
                         cat("name: '", resolved.name,
                             "' can't name a run folder; use letters, digits, '-' and '_'")));
+  const ModelContexts on_disk(plugins);
+  stage.cross_check(Config(resolved.root, ""), planned ? *planned : on_disk);
   stage.validate_nested(resolved.root, plugins);
   return resolved;
 }

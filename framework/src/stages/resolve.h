@@ -26,9 +26,10 @@ FORGE_API ResolvedRecipe resolve_recipe(const std::filesystem::path& file,
                                         Registry& plugins);
 
 // Validates an already merged and interpolated tree (a run's recipe.yaml, for resume): the
-// stage's expand() and validate_nested() hooks run around the schema check.
-FORGE_API ResolvedRecipe resolve_tree(Node root, const std::string& default_name,
-                                      Registry& plugins);
+// stage's expand() hook runs before the schema check, cross_check() and validate_nested()
+// after. `planned` knows the checkpoints earlier stages of a pipeline will write.
+FORGE_API ResolvedRecipe resolve_tree(Node root, const std::string& default_name, Registry& plugins,
+                                      const ModelContexts* planned = nullptr);
 
 // The keys interpolation must leave alone in a loaded tree: its stage's deferred_keys(), none
 // when `stage:` names no known stage (resolve_tree reports that).

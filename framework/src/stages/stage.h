@@ -6,6 +6,7 @@
 
 #include "io/metrics.h"
 #include "plugin/registry.h"
+#include "stages/model_contexts.h"
 
 #include <filesystem>
 #include <memory>
@@ -56,6 +57,9 @@ class FORGE_API Stage {
   // Checks, after the schema, what it can't reach (a pipeline's stage recipes); nothing is
   // prepared or started.
   virtual void validate_nested(const Node& /*root*/, Registry& /*plugins*/) const {}
+  // Checks between keys that a schema can't express (a batch against the model's context),
+  // on the validated recipe and before anything is built; prepare() makes the same checks.
+  virtual void cross_check(const Config& /*recipe*/, const ModelContexts& /*models*/) const {}
 };
 
 FORGE_API const Stage* find_stage(const std::string& name);

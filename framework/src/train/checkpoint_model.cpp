@@ -33,22 +33,30 @@ LoadedModel load_model(const std::filesystem::path& checkpoint, Registry& plugin
   return load_model(checkpoint, static_cast<const Registry&>(plugins), device);
 }
 
+Node checkpoint_recipe(const std::filesystem::path& checkpoint) {
+  std::string recipe_text = string_attribute(CheckpointReader(checkpoint), "/meta", "recipe");
+  return parse_yaml(recipe_text, checkpoint.string() + ":/meta/recipe");
+}
+
+const Node& checkpoint_model_section(const Node& recipe, const std::filesystem::path& checkpoint) {
+  const Node* model_section = recipe.find("model");
+  if (!model_section || !model_section->is_map())
+    throw Error(cat("checkpoint '", checkpoint.string(), "' has a recipe without a model section"));
+  return *model_section;
+}
+
 LoadedModel load_model(const std::filesystem::path& checkpoint, const Registry& plugins,
                        Device device) {
   LoadedModel loaded;
-  std::string recipe_text, tokenizer_plugin, serialized;
+  std::string tokenizer_plugin, serialized;
   {
     CheckpointReader reader(checkpoint);
-    recipe_text = string_attribute(reader, "/meta", "recipe");
     tokenizer_plugin = string_attribute(reader, "/tokenizer", "plugin");
     serialized = string_attribute(reader, "/tokenizer", "serialized");
   }
-  const std::string where = checkpoint.string() + ":/meta/recipe";
-  loaded.recipe = parse_yaml(recipe_text, where);
+  loaded.recipe = checkpoint_recipe(checkpoint);
   loaded.tokenizer_plugin = tokenizer_plugin;
-  const Node* model_section = loaded.recipe.find("model");
-  if (!model_section || !model_section->is_map())
-    throw Error(cat("checkpoint '", checkpoint.string(), "' has a recipe without a model section"));
+  const Node* model_section = &checkpoint_model_section(loaded.recipe, checkpoint);
   Node tokenizer = Node::map();
   tokenizer.set("plugin", Node::scalar(tokenizer_plugin, true));
   tokenizer.set("serialized", Node::scalar(serialized, true));

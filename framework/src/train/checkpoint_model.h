@@ -29,6 +29,12 @@ FORGE_API LoadedModel load_model(const std::filesystem::path& checkpoint, Regist
 FORGE_API LoadedModel load_model(const std::filesystem::path& checkpoint, const Registry& plugins,
                                  Device device);
 
+// The resolved recipe a checkpoint was trained with, read without its tensors; and that
+// recipe's model section (an error naming the file when it has none).
+FORGE_API Node checkpoint_recipe(const std::filesystem::path& checkpoint);
+FORGE_API const Node& checkpoint_model_section(const Node& recipe,
+                                               const std::filesystem::path& checkpoint);
+
 // Validates a plugin section `{plugin: NAME, ...}` given as a Node, as the recipe key `key`
 // would be, and makes the plugin.
 FORGE_API std::unique_ptr<Plugin> make_plugin_from(Node section, PluginKind kind,

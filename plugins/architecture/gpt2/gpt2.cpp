@@ -138,6 +138,8 @@ class Gpt2 : public Architecture {
     return std::make_unique<Gpt2Model>(config_, request);
   }
 
+  std::int64_t context() const override { return config_.context; }
+
  private:
   Gpt2Config config_;
 };

@@ -159,6 +159,8 @@ class Llama : public Architecture {
     return std::make_unique<LlamaModel>(config_, request);
   }
 
+  std::int64_t context() const override { return config_.context; }
+
  private:
   LlamaConfig config_{};
 };

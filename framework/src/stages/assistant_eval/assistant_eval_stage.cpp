@@ -30,6 +30,15 @@ Schema check_keys() {
   };
 }
 
+ReplyCheck reply_check(const Config& section) {
+  ReplyCheck check;
+  check.match = section.string("match");
+  check.contains = section.strings("contains");
+  if (check.match == "contains" && check.contains.empty())
+    section.fail("contains", "match: contains needs at least one string");
+  return check;
+}
+
 struct EvalSet {
   std::string label;
   std::unique_ptr<Dataset> dataset;
@@ -183,6 +192,10 @@ Schema AssistantEvalStage::schema() const {
   };
 }
 
+void AssistantEvalStage::cross_check(const Config& recipe, const ModelContexts& /*models*/) const {
+  for (const Config& section : recipe.sections("data")) reply_check(section);
+}
+
 std::unique_ptr<StageJob> AssistantEvalStage::prepare(const Config& recipe,
                                                       const Registry& plugins) const {
   LoadedModel model;
@@ -199,10 +212,7 @@ std::unique_ptr<StageJob> AssistantEvalStage::prepare(const Config& recipe,
     EvalSet set;
     set.label = cat(sections[i].string("plugin"), "[", i, "]");
     set.dataset = plugins.create<Dataset>(sections[i]);
-    set.check.match = sections[i].string("match");
-    set.check.contains = sections[i].strings("contains");
-    if (set.check.match == "contains" && set.check.contains.empty())
-      sections[i].fail("contains", "match: contains needs at least one string");
+    set.check = reply_check(sections[i]);
     sets.push_back(std::move(set));
   }
   return std::make_unique<AssistantEvalJob>(

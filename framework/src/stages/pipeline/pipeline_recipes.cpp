@@ -216,11 +216,16 @@ std::vector<ResolvedRecipe> resolve_stages(const Node& root, const fs::path& run
   std::vector<PipelineEntry> entries = pipeline_entries(root);
   std::vector<ResolvedRecipe> stages;
   Node earlier = Node::map();
+  ModelContexts models(plugins);
   for (std::size_t i = 0; i < entries.size(); ++i) {
     try {
       ResolvedRecipe stage =
-          resolve_tree(stage_tree(root, entries, i, earlier), entries[i].name, plugins);
-      earlier.set(entries[i].name, stage_artifacts(stage, run_dir / entries[i].name));
+          resolve_tree(stage_tree(root, entries, i, earlier), entries[i].name, plugins, &models);
+      Node artifacts = stage_artifacts(stage, run_dir / entries[i].name);
+      // A later stage's init may be this one's checkpoint, which does not exist yet.
+      if (auto context = models.of_recipe(stage.root))
+        models.plan(artifacts.find("checkpoint")->text(), *context);
+      earlier.set(entries[i].name, std::move(artifacts));
       stages.push_back(std::move(stage));
     } catch (const Error& e) {
       throw Error(prefixed(entries[i], e.what()));

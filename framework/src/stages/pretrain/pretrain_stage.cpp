@@ -38,6 +38,10 @@ Schema PretrainStage::schema() const {
   return schema;
 }
 
+void PretrainStage::cross_check(const Config& recipe, const ModelContexts& models) const {
+  cross_check_training_keys(recipe, models);
+}
+
 std::unique_ptr<StageJob> PretrainStage::prepare(const Config& recipe,
                                                  const Registry& plugins) const {
   auto setup = std::make_unique<TrainSetup>();

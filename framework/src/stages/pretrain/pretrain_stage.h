@@ -12,6 +12,7 @@ class FORGE_API PretrainStage : public Stage {
   std::string summary() const override { return "train a transformer on next-token prediction"; }
   Schema schema() const override;
   std::unique_ptr<StageJob> prepare(const Config& recipe, const Registry& plugins) const override;
+  void cross_check(const Config& recipe, const ModelContexts& models) const override;
 };
 
 }  // namespace forge

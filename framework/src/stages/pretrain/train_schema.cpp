@@ -86,6 +86,39 @@ std::vector<Param> training_params() {
   };
 }
 
+std::int64_t checked_seq_len(const Config& train, std::int64_t context) {
+  const std::int64_t seq_len = train.integer("seq_len") ? train.integer("seq_len") : context;
+  if (seq_len > context)
+    train.fail("seq_len",
+               cat("sequences of ", seq_len, " tokens exceed the model's context of ", context));
+  return seq_len;
+}
+
+std::int64_t checked_accumulation(const Config& train, std::int64_t seq_len, int world_size) {
+  const std::int64_t per_step = train.integer("micro_batch") * seq_len * world_size;
+  const std::int64_t batch_tokens = train.integer("batch_tokens");
+  if (batch_tokens % per_step)
+    train.fail("batch_tokens",
+               cat(batch_tokens, " is not a multiple of micro_batch * seq_len",
+                   world_size > 1 ? cat(" * ranks (", world_size, ")") : "", " = ", per_step,
+                   "; try ", (batch_tokens / per_step + 1) * per_step,
+                   train.integer("seq_len")
+                       ? ""
+                       : cat(" (seq_len 0 means the model's context, ", seq_len, ")")));
+  return batch_tokens ? batch_tokens / per_step : 1;
+}
+
+// Checked for one process: a batch one rank can't divide, no world size can; prepare() checks
+// the ranks it finds.
+void cross_check_training_keys(const Config& recipe, const ModelContexts& models) {
+  Config train = recipe.section("train");
+  std::optional<std::int64_t> context = models.of_recipe(recipe.node());
+  if (!context && !train.integer("seq_len")) return;
+  const std::int64_t seq_len =
+      context ? checked_seq_len(train, *context) : train.integer("seq_len");
+  checked_accumulation(train, seq_len, 1);
+}
+
 void read_training_keys(const Config& recipe, const Registry& plugins, TrainSetup& setup,
                         std::vector<std::string>& labels) {
   Config train = recipe.section("train");
@@ -93,11 +126,7 @@ void read_training_keys(const Config& recipe, const Registry& plugins, TrainSetu
   labels.push_back(plugin_label(plugins, PluginKind::loss, recipe.section("loss")));
   setup.steps = train.integer("steps");
   setup.micro_batch = train.integer("micro_batch");
-  const std::int64_t context = setup.model->shape().context;
-  setup.seq_len = train.integer("seq_len") ? train.integer("seq_len") : context;
-  if (setup.seq_len > context)
-    train.fail("seq_len", cat("sequences of ", setup.seq_len,
-                              " tokens exceed the model's context of ", context));
+  setup.seq_len = checked_seq_len(train, setup.model->shape().context);
   // The global batch is the recipe's, whatever the world size: each rank accumulates its share.
   setup.world_size = process_world().size();
   if (auto launched = environment_world(); launched && launched->size > setup.world_size)
@@ -105,14 +134,7 @@ void read_training_keys(const Config& recipe, const Registry& plugins, TrainSetu
                     " says this process is one of several, but it runs alone: CPU ranks run "
                     "under mpirun or srun (MPI), and ranks started by RANK/WORLD_SIZE need a "
                     "GPU each (NCCL)"));
-  const std::int64_t per_step = setup.micro_batch * setup.seq_len * setup.world_size;
-  const std::int64_t batch_tokens = train.integer("batch_tokens");
-  if (batch_tokens % per_step)
-    train.fail("batch_tokens",
-               cat(batch_tokens, " is not a multiple of micro_batch * seq_len",
-                   setup.world_size > 1 ? cat(" * ranks (", setup.world_size, ")") : "", " = ",
-                   per_step, "; try ", (batch_tokens / per_step + 1) * per_step));
-  setup.accumulation = batch_tokens ? batch_tokens / per_step : 1;
+  setup.accumulation = checked_accumulation(train, setup.seq_len, setup.world_size);
   setup.parallel.mode =
       train.string("data_parallel") == "zero1" ? DataParallel::zero1 : DataParallel::all_reduce;
   setup.parallel.bucket_bytes = static_cast<std::int64_t>(train.number("bucket_mb") * (1 << 20));

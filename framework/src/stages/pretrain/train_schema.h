@@ -7,6 +7,7 @@
 #include <forge/schema.h>
 
 #include "plugin/registry.h"
+#include "stages/model_contexts.h"
 #include "stages/pretrain/train_setup.h"
 #include "train/checkpoint_model.h"
 
@@ -29,6 +30,14 @@ std::string plugin_label(const Registry& plugins, PluginKind kind, const Config&
 // optimizer, schedule, eval, checkpoint; and the sampler when the recipe asks for samples.
 void read_training_keys(const Config& recipe, const Registry& plugins, TrainSetup& setup,
                         std::vector<std::string>& labels);
+
+// `train.seq_len`, or the model's context when it is 0, checked against that context.
+std::int64_t checked_seq_len(const Config& train, std::int64_t context);
+// Micro-batches per rank and step for `train.batch_tokens`; fails unless it is a multiple of
+// micro_batch * seq_len * world_size.
+std::int64_t checked_accumulation(const Config& train, std::int64_t seq_len, int world_size);
+// The same checks at validation, before a model is built, with the context `models` knows.
+void cross_check_training_keys(const Config& recipe, const ModelContexts& models);
 
 // The `init:` checkpoint a fine-tuning stage starts from (errors located at `init`), and the
 // labels of the plugins it was made with, for the new checkpoints' metadata.

@@ -87,6 +87,10 @@ Schema SftStage::schema() const {
   return schema;
 }
 
+void SftStage::cross_check(const Config& recipe, const ModelContexts& models) const {
+  cross_check_training_keys(recipe, models);
+}
+
 std::unique_ptr<StageJob> SftStage::prepare(const Config& recipe, const Registry& plugins) const {
   auto setup = std::make_unique<TrainSetup>();
   setup->device = choose_device(recipe);

@@ -15,6 +15,7 @@ class FORGE_API SftStage : public Stage {
   }
   Schema schema() const override;
   std::unique_ptr<StageJob> prepare(const Config& recipe, const Registry& plugins) const override;
+  void cross_check(const Config& recipe, const ModelContexts& models) const override;
 };
 
 }  // namespace forge
