@@ -8,6 +8,7 @@ import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from chart import draw  # noqa: E402
+from eval_rows import final_reply, percent, read_rows, write_results  # noqa: E402
 
 run, here = sys.argv[1], sys.argv[2]
 REFUSAL = "don't know"
@@ -15,23 +16,19 @@ models = {"SFT": "eval-sft", "SFT with refusals": "eval-sft-refusals"}
 table = {}
 for label, stage in models.items():
     counts = {}
-    with open(os.path.join(run, stage, "results.jsonl")) as f:
-        for line in f:
-            row = json.loads(line)
-            group = "known" if row["metadata"].get("known") else "unknown"
-            reply = row["reply"][-1]["content"] if row["reply"] else ""
-            verdict = ("right" if row["answer_right"] else
-                       "refused" if REFUSAL in reply.lower() else "confidently wrong")
-            c = counts.setdefault(group, {"questions": 0, "right": 0, "refused": 0,
-                                          "confidently wrong": 0})
-            c["questions"] += 1
-            c[verdict] += 1
-    table[label] = {g: {k: (v if k == "questions" else round(100 * v / c["questions"], 1))
+    for row in read_rows(os.path.join(run, stage), "analyze.py"):
+        group = "known" if row["metadata"].get("known") else "unknown"
+        verdict = ("right" if row["answer_right"] else
+                   "refused" if REFUSAL in final_reply(row).lower() else "confidently wrong")
+        c = counts.setdefault(group, {"questions": 0, "right": 0, "refused": 0,
+                                      "confidently wrong": 0})
+        c["questions"] += 1
+        c[verdict] += 1
+    table[label] = {g: {k: (v if k == "questions" else percent(v, c["questions"]))
                         for k, v in c.items()} for g, c in sorted(counts.items())}
 with open(os.path.join(run, "probe", "report.json")) as f:
     probe = json.load(f)
-with open(os.path.join(here, "results.json"), "w") as f:
-    json.dump({"percent": table, "probe": probe}, f, indent=2)
+write_results(here, {"percent": table, "probe": probe})
 groups = [f"{label}: {g} people" for label in models for g in ("known", "unknown")]
 series = [{"label": verdict, "values": [table[label][g][verdict] for label in models
                                         for g in ("known", "unknown")]}

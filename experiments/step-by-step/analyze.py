@@ -3,23 +3,23 @@
 answer is $N"), and looks inside the working: whether the first product copies the question's
 numbers, and how many of the reply's equations are right. Writes results.json and chart.svg.
   analyze.py EXPERIMENT_FOLDER LABEL=EVAL_RUN [LABEL=EVAL_RUN ...]"""
-import json
 import os
 import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from chart import draw  # noqa: E402
+from eval_rows import final_reply, labelled_runs, percent, read_rows, write_results  # noqa: E402
 
 OPS = {"+": lambda a, b: a + b, "-": lambda a, b: a - b, "×": lambda a, b: a * b}
 EQUATION = re.compile(r"(\d+) ([+×-]) (\d+) = (\d+)")
 
 
 def score(path):
-    rows = [json.loads(line) for line in open(os.path.join(path, "results.jsonl"))]
+    rows = read_rows(path, "analyze.py")
     stated = copied = equations = right_equations = 0
     for r in rows:
-        reply = r["reply"][-1]["content"] if r["reply"] else ""
+        reply = final_reply(r)
         question = r["prompt"][-1]["content"]
         said = re.search(r"answer is \$?(\d+)", reply)
         stated += bool(said) and said.group(1) == r["metadata"]["answer"].lstrip("$")
@@ -32,18 +32,17 @@ def score(path):
             right_equations += OPS[op](int(a), int(b)) == int(c)
     n = len(rows)
     return {"problems": n,
-            "stated_answer_right": round(100 * stated / n, 1),
-            "answer_anywhere": round(100 * sum(bool(r["answer_right"]) for r in rows) / n, 1),
-            "first_product_copied": round(100 * copied / n, 1),
+            "stated_answer_right": percent(stated, n),
+            "answer_anywhere": percent(sum(bool(r["answer_right"]) for r in rows), n),
+            "first_product_copied": percent(copied, n),
             "equations": equations,
-            "equations_right": round(100 * right_equations / max(equations, 1), 1)}
+            "equations_right": percent(right_equations, equations)}
 
 
 here = sys.argv[1]
-runs = [arg.split("=", 1) for arg in sys.argv[2:]]
+runs = labelled_runs(sys.argv[2:], "analyze.py")
 table = {label: score(run) for label, run in runs}
-with open(os.path.join(here, "results.json"), "w") as f:
-    json.dump({"runs": dict(runs), "percent": table}, f, indent=2)
+write_results(here, {"runs": dict(runs), "percent": table})
 measures = [("stated_answer_right", "stated answer right"),
             ("first_product_copied", "first product copies the question"),
             ("equations_right", "equations computed right")]

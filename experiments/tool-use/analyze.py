@@ -3,19 +3,19 @@
 tool how often the question's word reaches the tool call unchanged and how often the tool's
 output is the right answer. Writes results.json and chart.svg.
   analyze.py EXPERIMENT_FOLDER LABEL=EVAL_RUN [LABEL=EVAL_RUN ...]"""
-import json
 import os
 import re
 import sys
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "tools"))
 from chart import draw  # noqa: E402
+from eval_rows import labelled_runs, percent, read_rows, write_results  # noqa: E402
 
 SETS = {"letter_questions[0]": "counts", "letter_questions[1]": "all kinds"}
 
 
 def score(path):
-    rows = [json.loads(line) for line in open(os.path.join(path, "results.jsonl"))]
+    rows = read_rows(path, "analyze.py")
     out = {}
     for key, name in SETS.items():
         chats = [r for r in rows if r["set"] == key]
@@ -30,18 +30,16 @@ def score(path):
                 copied += f'"{word.group(1)}"' in call
                 output = next((m["content"] for m in r["reply"] if m["role"] == "tool"), "")
                 tool_right += output.strip() == r["metadata"]["answer"]
-        out[name] = {"questions": len(chats), "right": round(100 * right / len(chats), 1),
-                     "tool_calls": calls,
-                     "word_copied": round(100 * copied / calls, 1) if calls else None,
-                     "tool_output_right": round(100 * tool_right / calls, 1) if calls else None}
+        out[name] = {"questions": len(chats), "right": percent(right, len(chats)),
+                     "tool_calls": calls, "word_copied": percent(copied, calls),
+                     "tool_output_right": percent(tool_right, calls)}
     return out
 
 
 here = sys.argv[1]
-runs = [arg.split("=", 1) for arg in sys.argv[2:]]
+runs = labelled_runs(sys.argv[2:], "analyze.py")
 table = {label: score(run) for label, run in runs}
-with open(os.path.join(here, "results.json"), "w") as f:
-    json.dump({"runs": dict(runs), "percent": table}, f, indent=2)
+write_results(here, {"runs": dict(runs), "percent": table})
 series = [{"label": f"{name}: right answer", "values": [table[label][name]["right"] for label, _ in runs]}
           for name in SETS.values()]
 series.append({"label": "counts: word copied into the tool call",

@@ -9,11 +9,12 @@ import os
 import sys
 
 from chart import draw
+from eval_rows import labelled_runs, write_results
 
 if len(sys.argv) < 5:
     sys.exit(__doc__)
 out, title, measures = sys.argv[1], sys.argv[2], sys.argv[3].split(",")
-runs = [arg.split("=", 1) for arg in sys.argv[4:]]
+runs = labelled_runs(sys.argv[4:], "eval_table.py")
 reports = {}
 for label, run in runs:
     path = os.path.join(run, "report.json")
@@ -31,8 +32,7 @@ def measured(row, m):
 
 table = {label: {s: {m: round(100 * r[s][m], 1) for m in measures if measured(r[s], m)}
                  for s in sets} for label, r in reports.items()}
-with open(os.path.join(out, "results.json"), "w") as f:
-    json.dump({"runs": dict(runs), "percent": table}, f, indent=2)
+write_results(out, {"runs": dict(runs), "percent": table})
 series = []
 for s in sets:
     for m in measures:
