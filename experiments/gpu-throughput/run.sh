@@ -109,6 +109,18 @@ if [[ -z $chosen ]]; then
 fi
 checkpoint=$(ls "$work/forge-$chosen"/checkpoints/*.h5 2>/dev/null | tail -n1)
 
+# forge bf16 (f32 masters) at the same micro-batch: the comparison with PyTorch's bf16 autocast.
+log "forge bf16, micro-batch $chosen, $steps steps"
+watch_memory "$work/forge-bf16.mem"
+timeout 240 "$bin/forge" run "$here/gpt2-124m.yaml" --run-dir "$work/forge-bf16" \
+  "data.train.paths=[$work/data/train]" "train.micro_batch=$chosen" "train.steps=$steps" \
+  "schedule.warmup_steps=$warmup" precision=bf16 "${forge_extra[@]}" >"$work/forge-bf16.log" 2>&1
+rc=$?
+stop_memory "$work/forge-bf16.mem" >"$results/forge-bf16.peak_mib"
+cp "$work/forge-bf16.log" "$results/"
+[[ -s $work/forge-bf16/metrics.jsonl ]] && cp "$work/forge-bf16/metrics.jsonl" "$results/forge-bf16-metrics.jsonl"
+((rc == 0)) || { tail -n 20 "$work/forge-bf16.log"; log "forge bf16 failed (rc $rc); see $results/forge-bf16.log"; }
+
 # PyTorch at forge's micro-batch: bf16 (what a PyTorch user runs) and fp32 (forge's arithmetic).
 for precision in bf16 fp32; do
   log "pytorch $precision, micro-batch $chosen, $steps steps"
@@ -161,16 +173,22 @@ def peak_of(name):
         return float("nan")
 
 rows, nan = [], float("nan")
-path = os.path.join(results, "forge-metrics.jsonl")
-metrics = [json.loads(l) for l in open(path) if l.strip()] if os.path.exists(path) else []
-if metrics:
+
+def forge_row(label, name, peak_gib):
+    # The median over the steps after the first five (compilation, allocator warm-up).
+    path = os.path.join(results, name)
+    metrics = [json.loads(l) for l in open(path) if l.strip()] if os.path.exists(path) else []
+    if not metrics:
+        rows.append((f"{label} (FAILED)", micro_batch, nan, nan, nan, nan, nan))
+        return nan, metrics
     timed = [m["tok_per_s"] for m in metrics[5:]] or [m["tok_per_s"] for m in metrics]
     tps = statistics.median(timed)
-    rows.append(("forge fp32", micro_batch, tps, tps * fpt / PEAK,
-                 float(forge_peak or "nan") / 1024, metrics[0]["loss"], metrics[-1]["loss"]))
-else:
-    tps = nan
-    rows.append(("forge fp32 (FAILED)", micro_batch, nan, nan, nan, nan, nan))
+    rows.append((label, micro_batch, tps, tps * fpt / PEAK, peak_gib, metrics[0]["loss"],
+                 metrics[-1]["loss"]))
+    return tps, metrics
+
+tps, metrics = forge_row("forge fp32", "forge-metrics.jsonl", float(forge_peak or "nan") / 1024)
+bf16_tps, _ = forge_row("forge bf16", "forge-bf16-metrics.jsonl", peak_of("forge-bf16.peak_mib"))
 for precision in ("bf16", "fp32"):
     r = load(f"torch-{precision}.json")
     if r:
@@ -184,6 +202,9 @@ print(f"GPT-2 124M, T {T}, {len(metrics)} forge steps; MFU = tok/s x {fpt / 1e9:
 print(f"{'implementation':<22} {'B':>3} {'tok/s':>10} {'MFU':>7} {'peak GiB':>9} {'loss[0]':>8} {'loss[-1]':>8} {'vs forge':>8}")
 for name, b, t, mfu, mem, first, last in rows:
     print(f"{name:<22} {b:>3} {t:>10.0f} {100 * mfu:>6.2f}% {mem:>9.1f} {first:>8.4f} {last:>8.4f} {t / tps:>7.2f}x")
+torch_bf16 = load("torch-bf16.json")
+if torch_bf16:
+    print(f"forge bf16 / pytorch bf16: {bf16_tps / torch_bf16['tok_per_s']:.3f}x")
 fc, fh, tl = load(f"forge-loss-{device}.json"), load("forge-loss-cpu.json"), load("torch-loss.json")
 if device == "cpu":
     fh = None

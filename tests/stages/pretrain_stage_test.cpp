@@ -138,9 +138,10 @@ void expect_same_arrays(const fs::path& a, const fs::path& b) {
   EXPECT_GT(compared, 20u);
 }
 
-TEST(PretrainStage, AKilledRunResumesBitwiseIdentical) {
-  auto dir = test::temp_dir("pretrain-resume");
-  auto recipe = write_recipe(dir, "");
+// A run killed once its step-50 checkpoint exists, resumed, against one never interrupted.
+void expect_killed_run_resumes_bitwise(const std::string& name, const std::string& extra) {
+  auto dir = test::temp_dir(name);
+  auto recipe = write_recipe(dir, extra);
   const std::vector<std::string> settings = {"train.steps=100", "checkpoint.every=50",
                                              "checkpoint.keep=0", "~sample"};
   auto args = [&](const fs::path& run) {
@@ -189,6 +190,46 @@ TEST(PretrainStage, AKilledRunResumesBitwiseIdentical) {
   }
 }
 
+TEST(PretrainStage, AKilledRunResumesBitwiseIdentical) {
+  expect_killed_run_resumes_bitwise("pretrain-resume", "");
+}
+
+// The checkpoint holds the f32 masters, so a bf16 run resumes exactly too.
+TEST(PretrainStage, AKilledBf16RunResumesBitwiseIdentical) {
+  expect_killed_run_resumes_bitwise("pretrain-resume-bf16", "precision: bf16\n");
+}
+
+// bf16 weights and activations with f32 masters follow the fp32 run's loss within bf16's noise.
+TEST(PretrainStage, Bf16FollowsTheFp32LossCurve) {
+  auto dir = test::temp_dir("pretrain-bf16");
+  auto recipe = write_recipe(dir).string();
+  auto fp32 = run_forge({"run", recipe, "--run-dir", (dir / "fp32").string(), "~sample"}, dir);
+  ASSERT_EQ(fp32.exit_code, 0) << fp32.output;
+  auto bf16 = run_forge(
+      {"run", recipe, "--run-dir", (dir / "bf16").string(), "~sample", "precision=bf16"}, dir);
+  ASSERT_EQ(bf16.exit_code, 0) << bf16.output;
+  EXPECT_NE(bf16.output.find("precision: bf16 weights, activations and gradients; f32 master"),
+            std::string::npos)
+      << bf16.output;
+  auto a = read_jsonl(dir / "fp32" / "metrics.jsonl");
+  auto b = read_jsonl(dir / "bf16" / "metrics.jsonl");
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i)
+    EXPECT_NEAR(b[i]["loss"].get<double>(), a[i]["loss"].get<double>(),
+                0.03 * a[i]["loss"].get<double>())
+        << "step " << a[i]["step"];
+  EXPECT_NEAR(b.back()["val_loss"].get<double>(), a.back()["val_loss"].get<double>(),
+              0.03 * a.back()["val_loss"].get<double>());
+  EXPECT_LT(b.back()["loss"].get<double>(), b.front()["loss"].get<double>() - 1.0);
+  // Its checkpoint is an f32 one, which fp32 tools read as they read any.
+  CheckpointReader reader(dir / "bf16" / "checkpoints" / "step-00000040.h5");
+  EXPECT_EQ(reader.info("/model/transformer.wte.weight").type, ArrayType::f32);
+  auto sampled = run_forge({"sample", (dir / "bf16" / "checkpoints" / "step-00000040.h5").string(),
+                            "--prompt", "The ", "--max-tokens", "8"},
+                           dir);
+  EXPECT_EQ(sampled.exit_code, 0) << sampled.output;
+}
+
 TEST(PretrainStage, StopsOnANanLossNamingTheStep) {
   auto dir = test::temp_dir("pretrain-nan");
   auto recipe = write_recipe(dir, std::string("plugin_paths: ['") + FORGE_FIXTURE_DIR +
@@ -218,6 +259,9 @@ TEST(PretrainStage, RefusesBadSettingsBeforeStarting) {
       {{"optimizer.betas=[0.9]"}, "optimizer.betas: expected two numbers in [0, 1)"},
       {{"data.train.plugin=jsonl", "data.train.paths=[x.jsonl]"}, "gives documents, not tokens"},
       {{"device=cuda"}, "device cuda was asked for"},
+      {{"precision=fp16"}, "precision: "},
+      {{"precision=bf16", "train.data_parallel=zero1"},
+       "precision: bf16 with train.data_parallel: zero1 is not built"},
       {{"sample.plugin=greedy", "sample.temperature=1"},
        "sample.temperature: unknown key 'temperature'"},
   };

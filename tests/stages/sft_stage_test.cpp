@@ -1,6 +1,7 @@
 // The sft stage end to end through the `forge` executable: a tiny pretrained checkpoint
 // fine-tuned on conversations, masked validation loss, chat samples, a checkpoint that
 // rebuilds alone, and located errors.
+#include "io/checkpoint_file.h"
 #include "support/test_support.h"
 
 #include <gtest/gtest.h>
@@ -67,6 +68,24 @@ TEST(SftStage, FineTunesACheckpointOnConversations) {
                             "--prompt", "x", "--max-tokens", "4"},
                            dir);
   EXPECT_EQ(sampled.exit_code, 0) << sampled.output;
+}
+
+// The f32 checkpoint is read into a bf16 model; the fine-tune's own checkpoints hold f32 masters.
+TEST(SftStage, FineTunesInBf16FromAnF32Checkpoint) {
+  auto dir = test::temp_dir("sft-bf16");
+  fs::path init = test::pretrain_tiny(dir, test::kChatSpecialTokens, 64);
+  auto run = dir / "run";
+  auto result = run_forge({"run", sft_recipe(dir, init).string(), "--run-dir", run.string(),
+                           "precision=bf16", "train.steps=20", "eval.every=10", "~sample"},
+                          dir);
+  ASSERT_EQ(result.exit_code, 0) << result.output;
+  EXPECT_NE(result.output.find("precision: bf16"), std::string::npos) << result.output;
+  auto metrics = read_jsonl(run / "metrics.jsonl");
+  ASSERT_EQ(metrics.back()["step"], 20);
+  EXPECT_LT(metrics.back()["loss"].get<double>(), metrics.front()["loss"].get<double>());
+  CheckpointReader reader(run / "checkpoints" / "step-00000020.h5");
+  const std::string first = reader.list("/model").front();
+  EXPECT_EQ(reader.info("/model/" + first).type, ArrayType::f32) << first;
 }
 
 TEST(SftStage, RefusesATokenizerWithoutTheChatMarkersAndAMissingCheckpoint) {

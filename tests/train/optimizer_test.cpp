@@ -1,6 +1,7 @@
 // AdamW's parameter groups and its state in checkpoints; loading refuses a mismatched model.
 #include <forge/ops.h>
 
+#include "io/checkpoint_file.h"
 #include "support/test_support.h"
 #include "support/tiny_models.h"
 #include "train/optimizer.h"
@@ -16,6 +17,16 @@ using test::tiny_model;
 void fill_grads(Model& model, double value) {
   for (auto& [name, param] : model.parameters())
     param.set_grad(Tensor::full(param.shape(), value, param.dtype()));
+}
+
+// A checkpoint of `model` and its optimizer with a byte tokenizer and a minimal recipe.
+void save_bytes_checkpoint(const std::filesystem::path& file, Model& model, const AdamW& optimizer,
+                           const TrainPosition& position) {
+  auto tokenizer = test::make_plugin<Tokenizer>("{plugin: bytes}");
+  CheckpointMeta meta;
+  meta.recipe = "stage: pretrain\n";
+  meta.tokenizer_plugin = "bytes";
+  save_checkpoint(file, model, &optimizer, *tokenizer, meta, position);
 }
 
 TEST(AdamW, DecaysMatricesOnlyAndHonoursNoDecay) {
@@ -50,12 +61,7 @@ TEST(TrainCheckpoint, RoundTripsParametersMomentsAndPosition) {
   AdamW optimizer(*model, AdamWConfig{});
   fill_grads(*model, 0.25);
   optimizer.step(1e-2);
-  auto tokenizer = test::make_plugin<Tokenizer>("{plugin: bytes}");
-  CheckpointMeta meta;
-  meta.recipe = "stage: pretrain\n";
-  meta.tokenizer_plugin = "bytes";
-  TrainPosition position{1, 256, 17, 2.5};
-  save_checkpoint(checkpoint_path(dir, 1), *model, &optimizer, *tokenizer, meta, position);
+  save_bytes_checkpoint(checkpoint_path(dir, 1), *model, optimizer, {1, 256, 17, 2.5});
 
   auto other = tiny_model(test::kTinyLlama, 11, DType::f32, 99);  // different initial weights
   AdamW restored(*other, AdamWConfig{});
@@ -86,6 +92,68 @@ TEST(TrainCheckpoint, RoundTripsParametersMomentsAndPosition) {
               std::string::npos)
         << e.what();
   }
+}
+
+// Gradients that differ per element and per step, rounded to bf16 so that an f32 model can be
+// fed exactly what a bf16 one gets.
+void fill_varied_grads(Model& model, int step) {
+  Generator generator(static_cast<std::uint64_t>(100 + step));
+  for (auto& [name, param] : model.parameters())
+    param.set_grad(Tensor::randn(param.shape(), generator, 0.1).to(DType::bf16).to(param.dtype()));
+}
+
+TEST(AdamW, UpdatesBf16ParametersThroughF32MastersAsAnF32AdamWWould) {
+  auto half = tiny_model(test::kTinyLlama, 11, DType::bf16, 3);
+  auto full = tiny_model(test::kTinyLlama, 11, DType::f32, 3);
+  auto& hp = half->parameters();
+  auto& fp = full->parameters();
+  for (std::size_t i = 0; i < hp.size(); ++i) ops::copy_into(fp[i].second, hp[i].second);
+  const AdamWConfig config{1e-3, 0.9, 0.95, 1e-8, 0.1, {}};
+  AdamW mixed(*half, config), reference(*full, config);
+  EXPECT_EQ(mixed.state_bytes(), reference.state_bytes() * 3 / 2);  // masters beside m and v
+  EXPECT_FALSE(reference.master(0).defined());
+  for (int step = 0; step < 5; ++step) {
+    fill_varied_grads(*half, step);
+    fill_varied_grads(*full, step);
+    mixed.step(1e-3);
+    reference.step(1e-3);
+  }
+  std::size_t kept = 0;  // updates a bf16 weight alone would have lost
+  for (std::size_t i = 0; i < hp.size(); ++i) {
+    Tensor master = mixed.master(i);
+    ASSERT_TRUE(master.defined()) << hp[i].first;
+    ASSERT_EQ(master.dtype(), DType::f32);
+    EXPECT_EQ(master.to_doubles(), fp[i].second.to_doubles()) << hp[i].first;
+    EXPECT_EQ(hp[i].second.to_doubles(), master.to(DType::bf16).to_doubles()) << hp[i].first;
+    kept += master.to_doubles() != hp[i].second.to_doubles();
+  }
+  EXPECT_GT(kept, hp.size() / 2);
+}
+
+// A bf16 model's checkpoint stores its f32 masters, and loading it restores them exactly.
+TEST(TrainCheckpoint, StoresTheMastersOfABf16Model) {
+  auto dir = test::temp_dir("train-checkpoint-bf16");
+  auto model = tiny_model(test::kTinyGpt2, 13, DType::bf16, 5);
+  AdamW optimizer(*model, AdamWConfig{});
+  fill_varied_grads(*model, 0);
+  optimizer.step(1e-3);
+  save_bytes_checkpoint(checkpoint_path(dir, 1), *model, optimizer, {1, 1, 1, 1.0});
+  {
+    CheckpointReader reader(checkpoint_path(dir, 1));
+    EXPECT_EQ(reader.info("/model/" + model->parameters()[0].first).type, ArrayType::f32);
+  }
+  auto other = tiny_model(test::kTinyGpt2, 13, DType::bf16, 99);
+  AdamW restored(*other, AdamWConfig{});
+  load_checkpoint(checkpoint_path(dir, 1), *other, &restored);
+  for (std::size_t i = 0; i < model->parameters().size(); ++i) {
+    EXPECT_EQ(restored.master(i).to_doubles(), optimizer.master(i).to_doubles());
+    EXPECT_EQ(other->parameters()[i].second.to_doubles(),
+              model->parameters()[i].second.to_doubles());
+  }
+  // An f32 model reads the same file as it would an f32 run's.
+  auto plain = tiny_model(test::kTinyGpt2, 13, DType::f32, 99);
+  load_checkpoint(checkpoint_path(dir, 1), *plain, nullptr);
+  EXPECT_EQ(plain->parameters()[2].second.to_doubles(), optimizer.master(2).to_doubles());
 }
 
 TEST(TrainCheckpoint, KeepsTheNewestFiles) {

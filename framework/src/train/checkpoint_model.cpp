@@ -46,7 +46,7 @@ const Node& checkpoint_model_section(const Node& recipe, const std::filesystem::
 }
 
 LoadedModel load_model(const std::filesystem::path& checkpoint, const Registry& plugins,
-                       Device device) {
+                       Device device, DType dtype) {
   LoadedModel loaded;
   std::string tokenizer_plugin, serialized;
   {
@@ -69,6 +69,7 @@ LoadedModel load_model(const std::filesystem::path& checkpoint, const Registry& 
   ModelRequest request;
   request.vocab_size = static_cast<std::int64_t>(loaded.tokenizer->vocab_size());
   request.device = device;
+  request.dtype = dtype;
   loaded.model = architecture->build(request);
   loaded.position = load_checkpoint(checkpoint, *loaded.model, nullptr);
   return loaded;

@@ -25,9 +25,10 @@ struct LoadedModel {
 
 FORGE_API LoadedModel load_model(const std::filesystem::path& checkpoint, Registry& plugins,
                                  Device device);
-// The same with a registry whose plugins are loaded already (a stage's).
+// The same with a registry whose plugins are loaded already (a stage's); `dtype` is the
+// parameters' (the stored f32 weights are rounded into bf16 ones).
 FORGE_API LoadedModel load_model(const std::filesystem::path& checkpoint, const Registry& plugins,
-                                 Device device);
+                                 Device device, DType dtype = DType::f32);
 
 // The resolved recipe a checkpoint was trained with, read without its tensors; and that
 // recipe's model section (an error naming the file when it has none).

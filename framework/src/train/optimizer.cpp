@@ -91,11 +91,26 @@ std::int64_t read_moments(const CheckpointReader& reader, const NamedTensors& pa
 
 AdamW::AdamW(Model& model, const AdamWConfig& config)
     : params_(model.parameters()), config_(config), decay_(decayed_parameters(model, config)) {
+  NoGradGuard no_grad;
   for (const auto& [name, param] : params_) {
     DType dtype = param.dtype() == DType::f64 ? DType::f64 : DType::f32;
     m_.push_back(Tensor::zeros(param.shape(), dtype, param.device()));
     v_.push_back(Tensor::zeros(param.shape(), dtype, param.device()));
+    Tensor master;
+    if (param.dtype() == DType::bf16) {
+      master = Tensor::empty(param.shape(), DType::f32, param.device());
+      ops::copy_into(master, param);
+    }
+    masters_.push_back(master);
   }
+}
+
+std::int64_t AdamW::state_bytes() const {
+  std::int64_t bytes = 0;
+  for (const std::vector<Tensor>* state : {&m_, &v_, &masters_})
+    for (const Tensor& t : *state)
+      if (t.defined()) bytes += t.numel() * static_cast<std::int64_t>(dtype_size(t.dtype()));
+  return bytes;
 }
 
 std::int64_t AdamW::decayed_count() const {
@@ -113,7 +128,9 @@ void AdamW::step(double lr, double grad_scale) {
     Tensor grad = param.grad();
     if (!grad.defined()) continue;
     options.weight_decay = decay_[i] ? config_.weight_decay : 0.0;
-    ops::adamw_step(param, grad, m_[i], v_[i], options);
+    const Tensor& master = masters_[i];
+    ops::adamw_step(master.defined() ? master : param, grad, m_[i], v_[i], options);
+    if (master.defined()) ops::copy_into(param, master);
   }
 }
 
@@ -123,6 +140,11 @@ void AdamW::zero_grad() {
 
 void AdamW::save(CheckpointWriter& writer) const { write_moments(writer, params_, m_, v_, steps_); }
 
-void AdamW::load(const CheckpointReader& reader) { steps_ = read_moments(reader, params_, m_, v_); }
+// The checkpoint's /model weights are the masters, so resuming a bf16 run is exact.
+void AdamW::load(const CheckpointReader& reader) {
+  steps_ = read_moments(reader, params_, m_, v_);
+  for (std::size_t i = 0; i < params_.size(); ++i)
+    if (masters_[i].defined()) read_tensor(reader, "/model/" + params_[i].first, masters_[i]);
+}
 
 }  // namespace forge

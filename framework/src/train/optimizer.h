@@ -32,6 +32,9 @@ class FORGE_API OptimizerState {
   virtual ~OptimizerState();
   virtual void save(CheckpointWriter& writer) const = 0;
   virtual void load(const CheckpointReader& reader) = 0;
+  // The f32 master copy that parameter `index` (a bf16 one) is updated in, which checkpoints
+  // store as /model/<param>; undefined when the parameter is its own master.
+  virtual Tensor master(std::size_t /*index*/) const { return {}; }
 };
 
 // Whether each parameter is in AdamW's decayed group: the model's decays(), less the
@@ -52,6 +55,8 @@ FORGE_API std::int64_t read_moments(const CheckpointReader& reader, const NamedT
 
 // AdamW over a model's parameters in two groups: decayed (the model's decays(), less the
 // no_decay fragments) and not. Moments are f32 (f64 for f64 parameters), zero at the start.
+// A bf16 parameter gets an f32 master copy: each update is applied to the master, then
+// rounded into the parameter, so that small updates are not lost to bf16's 8 bits.
 class FORGE_API AdamW : public OptimizerState {
  public:
   AdamW(Model& model, const AdamWConfig& config);
@@ -70,12 +75,15 @@ class FORGE_API AdamW : public OptimizerState {
 
   void save(CheckpointWriter& writer) const override;
   void load(const CheckpointReader& reader) override;
+  Tensor master(std::size_t index) const override { return masters_[index]; }
+  // Bytes of moments and masters.
+  std::int64_t state_bytes() const;
 
  private:
   NamedTensors& params_;
   AdamWConfig config_;
   std::vector<bool> decay_;
-  std::vector<Tensor> m_, v_;
+  std::vector<Tensor> m_, v_, masters_;  // masters_[i] undefined unless parameter i is bf16
   std::int64_t steps_ = 0;
 };
 

@@ -39,12 +39,7 @@ class ReplicatedAdamW final : public ParallelOptimizer {
   std::int64_t steps() const override { return adamw_.steps(); }
   std::int64_t decayed_count() const override { return adamw_.decayed_count(); }
   std::int64_t state_bytes() const override { return unsharded_state_bytes(); }
-  std::int64_t unsharded_state_bytes() const override {
-    std::int64_t bytes = 0;
-    for (const auto& [name, param] : params_)
-      bytes += 2 * param.numel() * (param.dtype() == DType::f64 ? 8 : 4);
-    return bytes;
-  }
+  std::int64_t unsharded_state_bytes() const override { return adamw_.state_bytes(); }
 
  private:
   NamedTensors& params_;

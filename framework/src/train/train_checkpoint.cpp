@@ -47,8 +47,11 @@ void save_checkpoint(const fs::path& file, Model& model, const OptimizerState* o
   writer.set_attribute("/meta", "recipe", meta.recipe);
   writer.set_attribute("/meta", "architecture", meta.architecture);
   writer.set_attribute("/meta", "plugins", joined(meta.plugins));
-  for (const auto& [name, tensor] : model.parameters())
-    write_tensor(writer, "/model/" + name, tensor);
+  const NamedTensors& params = model.parameters();
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    Tensor master = optimizer ? optimizer->master(i) : Tensor();
+    write_tensor(writer, "/model/" + params[i].first, master.defined() ? master : params[i].second);
+  }
   if (optimizer) optimizer->save(writer);
   // Every random choice of a run is drawn from counters keyed by the seed and the step, so
   // the seed is the whole generator state.

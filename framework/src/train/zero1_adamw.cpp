@@ -181,6 +181,9 @@ class Zero1AdamW final : public ParallelOptimizer, private OptimizerState {
 
 std::unique_ptr<ParallelOptimizer> make_zero1_adamw(Model& model, const AdamWConfig& config,
                                                     Communicator& world) {
+  // The recipe check (train_schema.cpp) says this to users; this guards other callers.
+  for (const auto& [name, param] : model.parameters())
+    FORGE_CHECK(param.dtype() != DType::bf16, "ZeRO-1 keeps no master weights for bf16 ", name);
   return std::make_unique<Zero1AdamW>(model, config, world);
 }
 

@@ -33,7 +33,7 @@ EvalResult evaluate(Model& model, BatchSource& source, const std::vector<float>&
     TokenBatch batch = source.next(micro_batch, seq_len, device);
     ForwardOptions forward;
     forward.document_starts = batch.document_starts;
-    Tensor logits = model.forward(batch.ids, forward);
+    Tensor logits = model.forward(batch.ids, forward).to(DType::f32);
     Tensor flat = logits.reshape({-1, logits.size(-1)});
     Tensor targets = batch.targets.reshape({-1});
     // Learned targets only (all of them without a mask); bits per byte also leaves out special

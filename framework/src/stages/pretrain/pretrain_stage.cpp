@@ -47,6 +47,7 @@ std::unique_ptr<StageJob> PretrainStage::prepare(const Config& recipe,
   auto setup = std::make_unique<TrainSetup>();
   setup->device = choose_device(recipe);
   setup->seed = static_cast<std::uint64_t>(recipe.integer("seed"));
+  setup->precision = read_precision(recipe);
   Config tokenizer = recipe.section("tokenizer"), model = recipe.section("model");
   Config data = recipe.section("data");
   setup->tokenizer = plugins.create<Tokenizer>(tokenizer);
@@ -55,6 +56,7 @@ std::unique_ptr<StageJob> PretrainStage::prepare(const Config& recipe,
   ModelRequest request;
   request.vocab_size = static_cast<std::int64_t>(setup->tokenizer->vocab_size());
   request.device = setup->device;
+  request.dtype = setup->precision;
   request.init = &init;
   setup->model = architecture->build(request);
   std::vector<std::string> labels = {plugin_label(plugins, PluginKind::tokenizer, tokenizer),

@@ -127,7 +127,8 @@ class TrainJob : public StageJob {
       ForwardOptions forward;
       forward.document_starts = batch.document_starts;
       LossBatch inputs;
-      inputs.tensors["logits"] = s_->model->forward(batch.ids, forward);
+      // The loss reads f32 logits whatever the precision, as autocast gives cross-entropy.
+      inputs.tensors["logits"] = s_->model->forward(batch.ids, forward).to(DType::f32);
       inputs.tensors["targets"] = batch.targets;
       if (batch.weights.defined()) inputs.tensors["weights"] = batch.weights;
       LossResult loss = s_->loss->compute(inputs);
@@ -244,6 +245,12 @@ class TrainJob : public StageJob {
              " accumulation", ranks, " = ", tokens_per_step(), " tokens per step, ", s_->steps,
              " steps; ", optimizer_->decayed_count(), " of ", s_->model->parameters().size(),
              " parameter tensors decayed");
+    if (s_->precision == DType::bf16)
+      log_info(
+          "precision: bf16 weights, activations and gradients; f32 master weights and "
+          "moments (",
+          fixed(static_cast<double>(optimizer_->state_bytes()) / 1e6, 2),
+          " MB of optimizer state)");
     if (world_.size() > 1 || s_->parallel.mode == DataParallel::zero1) log_parallel();
     if (s_->device == Device::cpu())
       log_info("cpu: ", default_threads(), " threads, ", cpu::blas_description());

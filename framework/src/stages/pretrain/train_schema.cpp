@@ -76,6 +76,11 @@ std::vector<Param> training_params() {
           .fallback_yaml(Node::map())
           .doc("learning-rate schedule"),
       param::section("train", train_schema()).required().doc("steps and batch shape"),
+      param::string("precision")
+          .fallback("fp32")
+          .one_of({"fp32", "bf16"})
+          .doc("fp32; or bf16: weights, activations and gradients in bf16, each update applied "
+               "to f32 master weights, which checkpoints store"),
       param::section("eval", eval_schema()).fallback_yaml(Node::map()).doc("validation"),
       param::plugin("sample", PluginKind::sampler)
           .with_keys(sample_keys())
@@ -108,9 +113,19 @@ std::int64_t checked_accumulation(const Config& train, std::int64_t seq_len, int
   return batch_tokens ? batch_tokens / per_step : 1;
 }
 
+DType read_precision(const Config& recipe) {
+  if (recipe.string("precision") == "fp32") return DType::f32;
+  if (recipe.section("train").string("data_parallel") == "zero1")
+    recipe.fail("precision",
+                "bf16 with train.data_parallel: zero1 is not built (its shards hold "
+                "no master weights); use data_parallel: all_reduce, or fp32");
+  return DType::bf16;
+}
+
 // Checked for one process: a batch one rank can't divide, no world size can; prepare() checks
 // the ranks it finds.
 void cross_check_training_keys(const Config& recipe, const ModelContexts& models) {
+  read_precision(recipe);
   Config train = recipe.section("train");
   std::optional<std::int64_t> context = models.of_recipe(recipe.node());
   if (!context && !train.integer("seq_len")) return;
@@ -135,6 +150,10 @@ void read_training_keys(const Config& recipe, const Registry& plugins, TrainSetu
                     "under mpirun or srun (MPI), and ranks started by RANK/WORLD_SIZE need a "
                     "GPU each (NCCL)"));
   setup.accumulation = checked_accumulation(train, setup.seq_len, setup.world_size);
+  if (setup.precision == DType::bf16 && setup.world_size > 1 && setup.device == Device::cpu())
+    recipe.fail("precision", cat("bf16 on ", setup.world_size,
+                                 " CPU ranks: MPI cannot sum bf16 "
+                                 "gradients; use precision: fp32 under mpirun (bf16 is for GPUs)"));
   setup.parallel.mode =
       train.string("data_parallel") == "zero1" ? DataParallel::zero1 : DataParallel::all_reduce;
   setup.parallel.bucket_bytes = static_cast<std::int64_t>(train.number("bucket_mb") * (1 << 20));
@@ -159,9 +178,9 @@ void read_training_keys(const Config& recipe, const Registry& plugins, TrainSetu
   }
 }
 
-LoadedModel read_init(const Config& recipe, const Registry& plugins, Device device) {
+LoadedModel read_init(const Config& recipe, const Registry& plugins, Device device, DType dtype) {
   try {
-    return load_model(recipe.string("init"), plugins, device);
+    return load_model(recipe.string("init"), plugins, device, dtype);
   } catch (const Error& e) {
     recipe.fail("init", e.what());
   }

@@ -26,8 +26,12 @@ Schema checkpoint_schema();
 // "kind/name version" of the plugin a section names, for checkpoints' metadata.
 std::string plugin_label(const Registry& plugins, PluginKind kind, const Config& section);
 
-// The common keys read into `setup` (model and tokenizer already set): steps, batch shape,
-// optimizer, schedule, eval, checkpoint; and the sampler when the recipe asks for samples.
+// The parameters' dtype that `precision:` asks for (f32 or bf16); refuses bf16 where it is not
+// built. Read before the model is made.
+DType read_precision(const Config& recipe);
+
+// The common keys read into `setup` (model, tokenizer and precision already set): steps, batch
+// shape, optimizer, schedule, eval, checkpoint; and the sampler when the recipe asks for samples.
 void read_training_keys(const Config& recipe, const Registry& plugins, TrainSetup& setup,
                         std::vector<std::string>& labels);
 
@@ -41,7 +45,8 @@ void cross_check_training_keys(const Config& recipe, const ModelContexts& models
 
 // The `init:` checkpoint a fine-tuning stage starts from (errors located at `init`), and the
 // labels of the plugins it was made with, for the new checkpoints' metadata.
-LoadedModel read_init(const Config& recipe, const Registry& plugins, Device device);
+LoadedModel read_init(const Config& recipe, const Registry& plugins, Device device,
+                      DType dtype = DType::f32);
 std::vector<std::string> init_labels(const LoadedModel& init);
 // New checkpoints' metadata for a stage that started from `init`; the recipe keeps init's model
 // section, so that they rebuild alone as pretrain ones do.

@@ -50,7 +50,8 @@ struct TrainSetup {
   std::unique_ptr<SampleSettings> sample;  // null: no samples
   std::uint64_t seed = 0;
   Device device;
-  ChatTemplate chat;  // conversation stages: the markers of the chat template
+  DType precision = DType::f32;  // the parameters'; bf16 ones are updated through f32 masters
+  ChatTemplate chat;             // conversation stages: the markers of the chat template
 };
 
 }  // namespace forge

@@ -95,7 +95,8 @@ std::unique_ptr<StageJob> SftStage::prepare(const Config& recipe, const Registry
   auto setup = std::make_unique<TrainSetup>();
   setup->device = choose_device(recipe);
   setup->seed = static_cast<std::uint64_t>(recipe.integer("seed"));
-  LoadedModel init = read_init(recipe, plugins, setup->device);
+  setup->precision = read_precision(recipe);
+  LoadedModel init = read_init(recipe, plugins, setup->device, setup->precision);
   setup->tokenizer = std::move(init.tokenizer);
   setup->model = std::move(init.model);
   setup->chat = chat_from(recipe.section("chat"));
