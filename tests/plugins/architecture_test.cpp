@@ -196,6 +196,40 @@ TEST(Llama, FeaturesAreWhatTheHeadReads) {
   check_features(test::kTinyLlama, 11, "model.embed_tokens.weight");
 }
 
+// Recomputing each block in backward gives the very gradients of keeping its activations,
+// packed documents included, over two accumulated micro-batches.
+void check_recompute(const char* yaml, std::int64_t vocab) {
+  auto model = tiny_model(yaml, vocab);
+  std::vector<std::int32_t> starts(12, 0);  // two rows of six: documents at 0 and at 3
+  for (std::size_t i = 0; i < starts.size(); ++i) starts[i] = i % 6 < 3 ? 0 : 3;
+  auto gradients = [&](bool recompute) {
+    for (auto& [name, param] : model->parameters()) param.set_grad(Tensor());
+    for (std::uint64_t seed : {8, 9}) {
+      ForwardOptions options;
+      options.recompute = recompute;
+      options.document_starts = Tensor::from_ints(starts, {2, 6});
+      Tensor logits = model->forward(random_ids(2, 6, vocab, seed), options);
+      ops::sum(ops::mul(logits, logits)).backward();
+    }
+    std::vector<std::vector<double>> out;
+    for (const auto& [name, param] : model->parameters()) out.push_back(param.grad().to_doubles());
+    return out;
+  };
+  auto kept = gradients(false), recomputed = gradients(true);
+  ASSERT_EQ(kept.size(), recomputed.size());
+  for (std::size_t i = 0; i < kept.size(); ++i)
+    EXPECT_EQ(kept[i], recomputed[i]) << model->parameters()[i].first;
+  // Outside autograd the option changes nothing.
+  NoGradGuard no_grad;
+  ForwardOptions options;
+  options.recompute = true;
+  EXPECT_EQ(model->forward(random_ids(1, 4, vocab, 3), options).to_doubles(),
+            model->forward(random_ids(1, 4, vocab, 3)).to_doubles());
+}
+
+TEST(Gpt2, RecomputedBlocksGiveTheSameGradients) { check_recompute(test::kTinyGpt2, 13); }
+TEST(Llama, RecomputedBlocksGiveTheSameGradients) { check_recompute(test::kTinyLlama, 11); }
+
 TEST(Architectures, CountFlopsPerToken) {
   auto model = tiny_model("{plugin: gpt2, n_layer: 1, n_head: 1, d_model: 4, context: 8}", 10);
   // 6 * (12 C^2 L + V C) + 12 L C T = 6 * (192 + 40) + 12 * 4 * 8

@@ -286,5 +286,31 @@ TEST(PretrainStage, RefusesBadSettingsBeforeStarting) {
       << typo.output;
 }
 
+// Recomputing the blocks in backward trades time for memory and changes nothing else.
+TEST(PretrainStage, RecomputedActivationsTrainTheSameModel) {
+  auto dir = test::temp_dir("pretrain-recompute");
+  auto recipe = write_recipe(dir).string();
+  const std::vector<std::string> shorter = {"train.steps=20", "~sample", "checkpoint.every=0"};
+  auto args = [&](const std::string& run, bool recompute) {
+    std::vector<std::string> out = {"run", recipe, "--run-dir", (dir / run).string()};
+    out.insert(out.end(), shorter.begin(), shorter.end());
+    if (recompute) out.push_back("train.recompute=true");
+    return out;
+  };
+  auto kept = run_forge(args("kept", false), dir);
+  ASSERT_EQ(kept.exit_code, 0) << kept.output;
+  auto recomputed = run_forge(args("recomputed", true), dir);
+  ASSERT_EQ(recomputed.exit_code, 0) << recomputed.output;
+  EXPECT_NE(recomputed.output.find("activations recomputed in backward"), std::string::npos)
+      << recomputed.output;
+  auto a = read_jsonl(dir / "kept" / "metrics.jsonl");
+  auto b = read_jsonl(dir / "recomputed" / "metrics.jsonl");
+  ASSERT_EQ(a.size(), b.size());
+  for (std::size_t i = 0; i < a.size(); ++i)
+    EXPECT_EQ(a[i]["loss"], b[i]["loss"]) << "step " << a[i]["step"];
+  expect_same_arrays(dir / "kept" / "checkpoints" / "step-00000020.h5",
+                     dir / "recomputed" / "checkpoints" / "step-00000020.h5");
+}
+
 }  // namespace
 }  // namespace forge

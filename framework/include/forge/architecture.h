@@ -53,6 +53,9 @@ struct ForwardOptions {
   // Return the final normalised hidden states [B, T, d_model] instead of the logits: what a
   // reward model's scalar head reads.
   bool features = false;
+  // Training: keep only each block's input and run the block again during backward
+  // (nn::recompute), for less activation memory at the cost of a second forward pass.
+  bool recompute = false;
 };
 
 // A transformer made by an architecture plugin.

@@ -19,4 +19,17 @@ class FORGE_API NoGradGuard {
   bool previous_;
 };
 
+// Turns recording back on for its scope, within a backward pass: activation recomputation runs
+// a block's forward again there in order to differentiate it.
+class FORGE_API EnableGradGuard {
+ public:
+  EnableGradGuard();
+  ~EnableGradGuard();
+  EnableGradGuard(const EnableGradGuard&) = delete;
+  EnableGradGuard& operator=(const EnableGradGuard&) = delete;
+
+ private:
+  bool previous_;
+};
+
 }  // namespace forge

@@ -10,7 +10,9 @@
 #include <forge/tensor.h>
 
 #include <cstdint>
+#include <functional>
 #include <utility>
+#include <vector>
 
 namespace forge::nn {
 
@@ -45,6 +47,13 @@ FORGE_API Tensor parameter(const Shape& shape, Generator& generator, double std,
 // (counting the cache's filled positions).
 FORGE_API void check_ids(const char* model, const Tensor& ids, const ModelShape& shape,
                          const KVCache* cache);
+
+// block(x), keeping none of the activations inside it: backward runs it again on x to
+// differentiate it (activation recomputation). `block` must compute the same values each time
+// and read nothing that needs a gradient but x and `params`, leaves whose gradients its second
+// run adds to directly. Outside autograd it is block(x).
+FORGE_API Tensor recompute(const Tensor& x, const std::vector<Tensor>& params,
+                           const std::function<Tensor(const Tensor&)>& block);
 
 // log softmax(logits)[..., target] for logits [..., V] and i32 targets [...]: each token's
 // log-probability, [...] with a gradient to the logits. Stable for any logits (the row's max is

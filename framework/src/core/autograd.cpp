@@ -45,6 +45,8 @@ Tensor accumulate(const Tensor& total, const Tensor& more) {
 bool grad_enabled() { return g_grad_enabled; }
 NoGradGuard::NoGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = false; }
 NoGradGuard::~NoGradGuard() { g_grad_enabled = previous_; }
+EnableGradGuard::EnableGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = true; }
+EnableGradGuard::~EnableGradGuard() { g_grad_enabled = previous_; }
 
 bool any_requires_grad(std::initializer_list<const Tensor*> tensors) {
   if (!g_grad_enabled) return false;

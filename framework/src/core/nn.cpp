@@ -2,6 +2,8 @@
 #include <forge/nn.h>
 #include <forge/ops.h>
 
+#include "core/tensor_impl.h"
+
 #include <numeric>
 #include <vector>
 
@@ -35,6 +37,31 @@ std::pair<Tensor, Tensor> cache_append(KVCache& cache, int layer, const Tensor& 
   ops::copy_into(keys.slice(2, start, end), k);
   ops::copy_into(values.slice(2, start, end), v);
   return {keys.slice(2, 0, end), values.slice(2, 0, end)};
+}
+
+Tensor recompute(const Tensor& x, const std::vector<Tensor>& params,
+                 const std::function<Tensor(const Tensor&)>& block) {
+  if (!grad_enabled()) return block(x);
+  Tensor out;
+  {
+    NoGradGuard no_grad;
+    out = block(x);
+  }
+  std::vector<Tensor> inputs = {x};
+  inputs.insert(inputs.end(), params.begin(), params.end());
+  const std::size_t count = inputs.size();
+  const Tensor saved = x.detach();
+  record_grad(out, "recompute", std::move(inputs),
+              [saved, block, count, needs_input = x.requires_grad()](const Tensor& grad) {
+                EnableGradGuard record;
+                Tensor input = saved.detach();
+                if (needs_input) input.set_requires_grad();
+                block(input).backward(grad);
+                std::vector<Tensor> grads(count);  // the parameters have theirs already
+                if (needs_input) grads[0] = input.grad();
+                return grads;
+              });
+  return out;
 }
 
 Tensor positions(std::int64_t offset, std::int64_t count, Device device) {

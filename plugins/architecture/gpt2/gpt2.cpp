@@ -68,37 +68,24 @@ class Gpt2Model : public Model {
     nn::check_ids("gpt2", ids, shape_, cache);
     const std::int64_t B = ids.size(0), T = ids.size(1), C = shape_.d_model;
     const std::int64_t offset = cache ? cache->length() : 0;
-    std::size_t p = 0;
-    auto next = [&]() -> const Tensor& { return params_[p++].second; };
-    const Tensor& wte = next();
-    const Tensor& wpe = next();
+    const Tensor& wte = params_[0].second;
+    const Tensor& wpe = params_[1].second;
     const Tensor& starts = options.document_starts;
     Tensor positions =
         starts.defined() ? nn::document_positions(starts) : nn::positions(offset, T, wpe.device());
     Tensor x = ops::add(ops::embedding(ids, wte), ops::embedding(positions, wpe));
     for (std::int64_t l = 0; l < shape_.n_layer; ++l) {
-      const Tensor &ln1_w = next(), &ln1_b = next(), &attn_w = next(), &attn_b = next();
-      const Tensor &proj_w = next(), &proj_b = next(), &ln2_w = next(), &ln2_b = next();
-      const Tensor &fc_w = next(), &fc_b = next(), &fc_proj_w = next(), &fc_proj_b = next();
-      Tensor h = ops::layer_norm(x, ln1_w, ln1_b, config_.layer_norm_eps);
-      Tensor qkv = nn::linear(h, attn_w, attn_b, WeightLayout::in_out);  // [B, T, 3C]
-      Tensor q = nn::split_heads(qkv.slice(2, 0, C), config_.n_head);
-      Tensor k = nn::split_heads(qkv.slice(2, C, 2 * C), config_.n_head);
-      Tensor v = nn::split_heads(qkv.slice(2, 2 * C, 3 * C), config_.n_head);
-      ops::AttentionOptions attention;
-      attention.document_starts = starts;
-      if (cache) {
-        std::tie(k, v) = nn::cache_append(*cache, static_cast<int>(l), k, v);
-        attention.query_offset = offset;
+      const std::size_t first = 2 + static_cast<std::size_t>(l) * kPerBlock;
+      if (options.recompute && !cache) {
+        x = nn::recompute(x, block_params(first), [this, first, starts](const Tensor& in) {
+          return block(in, first, starts, nullptr, 0, 0);
+        });
+      } else {
+        x = block(x, first, starts, cache, offset, static_cast<int>(l));
       }
-      Tensor y = nn::merge_heads(ops::attention(q, k, v, attention));
-      x = ops::add(x, nn::linear(y, proj_w, proj_b, WeightLayout::in_out));
-      h = ops::layer_norm(x, ln2_w, ln2_b, config_.layer_norm_eps);
-      h = ops::gelu(nn::linear(h, fc_w, fc_b, WeightLayout::in_out));
-      x = ops::add(x, nn::linear(h, fc_proj_w, fc_proj_b, WeightLayout::in_out));
     }
-    const Tensor &lnf_w = next(), &lnf_b = next();
-    x = ops::layer_norm(x, lnf_w, lnf_b, config_.layer_norm_eps);
+    const std::size_t last = 2 + static_cast<std::size_t>(shape_.n_layer) * kPerBlock;
+    x = ops::layer_norm(x, params_[last].second, params_[last + 1].second, config_.layer_norm_eps);
     if (cache) cache->advance(T);
     if (options.features) return x;
     // The head is the embedding, tied; its padding rows stay out of the logits.
@@ -115,6 +102,37 @@ class Gpt2Model : public Model {
   }
 
  private:
+  static constexpr std::size_t kPerBlock = 12;  // parameters of one block, in params_ order
+
+  std::vector<Tensor> block_params(std::size_t first) const {
+    std::vector<Tensor> out;
+    for (std::size_t i = 0; i < kPerBlock; ++i) out.push_back(params_[first + i].second);
+    return out;
+  }
+
+  // The block whose parameters start at params_[first], on the residual stream x.
+  Tensor block(const Tensor& x, std::size_t first, const Tensor& starts, KVCache* cache,
+               std::int64_t offset, int layer) const {
+    auto w = [&](std::size_t i) -> const Tensor& { return params_[first + i].second; };
+    const std::int64_t C = shape_.d_model;
+    Tensor h = ops::layer_norm(x, w(0), w(1), config_.layer_norm_eps);
+    Tensor qkv = nn::linear(h, w(2), w(3), WeightLayout::in_out);  // [B, T, 3C]
+    Tensor q = nn::split_heads(qkv.slice(2, 0, C), config_.n_head);
+    Tensor k = nn::split_heads(qkv.slice(2, C, 2 * C), config_.n_head);
+    Tensor v = nn::split_heads(qkv.slice(2, 2 * C, 3 * C), config_.n_head);
+    ops::AttentionOptions attention;
+    attention.document_starts = starts;
+    if (cache) {
+      std::tie(k, v) = nn::cache_append(*cache, layer, k, v);
+      attention.query_offset = offset;
+    }
+    Tensor y = nn::merge_heads(ops::attention(q, k, v, attention));
+    Tensor out = ops::add(x, nn::linear(y, w(4), w(5), WeightLayout::in_out));
+    h = ops::layer_norm(out, w(6), w(7), config_.layer_norm_eps);
+    h = ops::gelu(nn::linear(h, w(8), w(9), WeightLayout::in_out));
+    return ops::add(out, nn::linear(h, w(10), w(11), WeightLayout::in_out));
+  }
+
   Gpt2Config config_;
   ModelShape shape_;
   NamedTensors params_;

@@ -65,41 +65,24 @@ class LlamaModel : public Model {
     nn::check_ids("llama", ids, shape_, cache);
     const std::int64_t B = ids.size(0), T = ids.size(1), C = shape_.d_model;
     const std::int64_t offset = cache ? cache->length() : 0;
-    std::size_t p = 0;
-    auto next = [&]() -> const Tensor& { return params_[p++].second; };
-    const Tensor& embed = next();
+    const Tensor& embed = params_[0].second;
     Tensor x = ops::embedding(ids, embed);
-    ops::RopeOptions rope;
-    rope.position_offset = offset;
-    rope.theta = config_.rope_theta;
-    const double eps = config_.rms_norm_eps;
+    const Tensor& starts = options.document_starts;
     for (std::int64_t l = 0; l < shape_.n_layer; ++l) {
-      const Tensor &in_norm = next(), &wq = next(), &wk = next(), &wv = next(), &wo = next();
-      const Tensor &post_norm = next(), &gate = next(), &up = next(), &down = next();
-      Tensor h = ops::rms_norm(x, in_norm, eps);
-      Tensor none;
-      Tensor q = ops::rope(
-          nn::split_heads(nn::linear(h, wq, none, WeightLayout::out_in), shape_.n_head), rope);
-      Tensor k = ops::rope(
-          nn::split_heads(nn::linear(h, wk, none, WeightLayout::out_in), shape_.n_kv_head), rope);
-      Tensor v = nn::split_heads(nn::linear(h, wv, none, WeightLayout::out_in), shape_.n_kv_head);
-      ops::AttentionOptions attention;
-      attention.document_starts = options.document_starts;
-      if (cache) {
-        std::tie(k, v) = nn::cache_append(*cache, static_cast<int>(l), k, v);
-        attention.query_offset = offset;
+      const std::size_t first = 1 + static_cast<std::size_t>(l) * kPerBlock;
+      if (options.recompute && !cache) {
+        x = nn::recompute(x, block_params(first), [this, first, starts](const Tensor& in) {
+          return block(in, first, starts, nullptr, 0, 0);
+        });
+      } else {
+        x = block(x, first, starts, cache, offset, static_cast<int>(l));
       }
-      Tensor y = nn::merge_heads(ops::attention(q, k, v, attention));
-      x = ops::add(x, nn::linear(y, wo, none, WeightLayout::out_in));
-      h = ops::rms_norm(x, post_norm, eps);
-      Tensor swiglu = ops::mul(ops::silu(nn::linear(h, gate, none, WeightLayout::out_in)),
-                               nn::linear(h, up, none, WeightLayout::out_in));
-      x = ops::add(x, nn::linear(swiglu, down, none, WeightLayout::out_in));
     }
-    x = ops::rms_norm(x, next(), eps);
+    const std::size_t last = 1 + static_cast<std::size_t>(shape_.n_layer) * kPerBlock;
+    x = ops::rms_norm(x, params_[last].second, config_.rms_norm_eps);
     if (cache) cache->advance(T);
     if (options.features) return x;
-    const Tensor& head = config_.tie_embeddings ? embed : next();
+    const Tensor& head = config_.tie_embeddings ? embed : params_[last + 1].second;
     return ops::matmul(x.reshape({B * T, C}), head, false, true).reshape({B, T, shape_.vocab_size});
   }
 
@@ -113,6 +96,43 @@ class LlamaModel : public Model {
   }
 
  private:
+  static constexpr std::size_t kPerBlock = 9;  // parameters of one block, in params_ order
+
+  std::vector<Tensor> block_params(std::size_t first) const {
+    std::vector<Tensor> out;
+    for (std::size_t i = 0; i < kPerBlock; ++i) out.push_back(params_[first + i].second);
+    return out;
+  }
+
+  // The block whose parameters start at params_[first], on the residual stream x.
+  Tensor block(const Tensor& x, std::size_t first, const Tensor& starts, KVCache* cache,
+               std::int64_t offset, int layer) const {
+    auto w = [&](std::size_t i) -> const Tensor& { return params_[first + i].second; };
+    ops::RopeOptions rope;
+    rope.position_offset = offset;
+    rope.theta = config_.rope_theta;
+    const double eps = config_.rms_norm_eps;
+    const Tensor none;
+    Tensor h = ops::rms_norm(x, w(0), eps);
+    Tensor q = ops::rope(
+        nn::split_heads(nn::linear(h, w(1), none, WeightLayout::out_in), shape_.n_head), rope);
+    Tensor k = ops::rope(
+        nn::split_heads(nn::linear(h, w(2), none, WeightLayout::out_in), shape_.n_kv_head), rope);
+    Tensor v = nn::split_heads(nn::linear(h, w(3), none, WeightLayout::out_in), shape_.n_kv_head);
+    ops::AttentionOptions attention;
+    attention.document_starts = starts;
+    if (cache) {
+      std::tie(k, v) = nn::cache_append(*cache, layer, k, v);
+      attention.query_offset = offset;
+    }
+    Tensor y = nn::merge_heads(ops::attention(q, k, v, attention));
+    Tensor out = ops::add(x, nn::linear(y, w(4), none, WeightLayout::out_in));
+    h = ops::rms_norm(out, w(5), eps);
+    Tensor swiglu = ops::mul(ops::silu(nn::linear(h, w(6), none, WeightLayout::out_in)),
+                             nn::linear(h, w(7), none, WeightLayout::out_in));
+    return ops::add(out, nn::linear(swiglu, w(8), none, WeightLayout::out_in));
+  }
+
   LlamaConfig config_;
   ModelShape shape_;
   NamedTensors params_;

@@ -126,6 +126,7 @@ class TrainJob : public StageJob {
       TokenBatch batch = s_->train_batches->next(s_->micro_batch, s_->seq_len, s_->device);
       ForwardOptions forward;
       forward.document_starts = batch.document_starts;
+      forward.recompute = s_->recompute;
       LossBatch inputs;
       // The loss reads f32 logits whatever the precision, as autocast gives cross-entropy.
       inputs.tensors["logits"] = s_->model->forward(batch.ids, forward).to(DType::f32);
@@ -244,7 +245,8 @@ class TrainJob : public StageJob {
     log_info("batch: ", s_->micro_batch, " x ", s_->seq_len, " tokens x ", s_->accumulation,
              " accumulation", ranks, " = ", tokens_per_step(), " tokens per step, ", s_->steps,
              " steps; ", optimizer_->decayed_count(), " of ", s_->model->parameters().size(),
-             " parameter tensors decayed");
+             " parameter tensors decayed",
+             s_->recompute ? "; activations recomputed in backward" : "");
     if (s_->precision == DType::bf16)
       log_info(
           "precision: bf16 weights, activations and gradients; f32 master weights and "

@@ -31,6 +31,10 @@ Schema train_schema() {
           .fallback(25.0)
           .at_least(0.001)
           .doc("megabytes of gradients per all-reduce message"),
+      param::boolean("recompute")
+          .fallback(false)
+          .doc("keep only each block's input and run the block again in backward: less "
+               "activation memory for about a third more compute"),
   };
 }
 
@@ -158,6 +162,7 @@ void read_training_keys(const Config& recipe, const Registry& plugins, TrainSetu
       train.string("data_parallel") == "zero1" ? DataParallel::zero1 : DataParallel::all_reduce;
   setup.parallel.bucket_bytes = static_cast<std::int64_t>(train.number("bucket_mb") * (1 << 20));
   setup.grad_clip = train.number("grad_clip");
+  setup.recompute = train.boolean("recompute");
   setup.log_every = train.integer("log_every");
   setup.optimizer = optimizer_from(recipe.section("optimizer"));
   setup.schedule = schedule_from(recipe.section("schedule"), setup.steps);

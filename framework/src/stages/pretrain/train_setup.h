@@ -44,6 +44,7 @@ struct TrainSetup {
   int world_size = 1;             // data-parallel ranks
   DataParallelConfig parallel;
   double grad_clip = 1.0;
+  bool recompute = false;  // activation recomputation (ForwardOptions::recompute)
   std::int64_t log_every = 1;
   std::int64_t eval_every = 0, eval_batches = 0;
   std::int64_t checkpoint_every = 0, checkpoint_keep = 0;
