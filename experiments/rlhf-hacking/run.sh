@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# RLHF reward hacking, as one pipeline (experiments/rlhf-hacking/pipeline.yaml): about 45
+# RLHF reward hacking, as one pipeline (experiments/rlhf-hacking/pipeline.yaml): about 40
 # minutes on two cores; rerunning continues an interrupted run.
 #   experiments/rlhf-hacking/run.sh [FORGE]
 set -euo pipefail
