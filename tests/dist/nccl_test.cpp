@@ -1,4 +1,6 @@
 // The NCCL communicator as a world of one, on a GPU: skipped without one.
+#include <forge/ops.h>
+
 #include "backend/devices.h"
 #include "dist/nccl/nccl_world.h"
 
@@ -30,6 +32,11 @@ TEST(Nccl, AWorldOfOneRunsEveryCollective) {
   EXPECT_EQ(scattered.to(Device::cpu()).data<float>()[0], 1.5f);
   EXPECT_EQ(world.broadcast(std::string("id"), 0), "id");
   world.barrier();
+  // The side stream's sum is seen by the compute stream once waited for.
+  Tensor later = ops::affine(device, 2.0);
+  std::unique_ptr<PendingCollective> pending = world.all_reduce_async(later);
+  pending->wait();
+  EXPECT_EQ(ops::affine(later, 1.0).to(Device::cpu()).data<float>()[2], 6.0f);
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <forge/autograd.h>
 #include <forge/ops.h>
 
+#include "core/tensor_impl.h"
 #include "support/tiny_models.h"
 
 #include <gtest/gtest.h>
@@ -225,6 +226,32 @@ void check_recompute(const char* yaml, std::int64_t vocab) {
   options.recompute = true;
   EXPECT_EQ(model->forward(random_ids(1, 4, vocab, 3), options).to_doubles(),
             model->forward(random_ids(1, 4, vocab, 3)).to_doubles());
+}
+
+// Data parallelism sums a gradient as soon as backward says it is complete: every parameter
+// must be reported once a pass, with its final gradient, recomputed blocks included.
+void check_grad_ready(const char* yaml, std::int64_t vocab, bool recompute) {
+  auto model = tiny_model(yaml, vocab);
+  std::map<TensorImpl*, std::vector<std::vector<double>>> reported;
+  set_grad_ready_hook([&](TensorImpl* leaf) { reported[leaf].push_back(leaf->grad.to_doubles()); });
+  ForwardOptions options;
+  options.recompute = recompute;
+  Tensor logits = model->forward(random_ids(2, 5, vocab, 4), options);
+  ops::sum(ops::mul(logits, logits)).backward();
+  set_grad_ready_hook({});
+  for (const auto& [name, param] : model->parameters()) {
+    ASSERT_EQ(reported[param.impl()].size(), 1u) << name;
+    EXPECT_EQ(reported[param.impl()][0], param.grad().to_doubles()) << name;
+  }
+}
+
+TEST(Gpt2, ReportsEveryCompleteGradientOnce) {
+  check_grad_ready(test::kTinyGpt2, 13, false);
+  check_grad_ready(test::kTinyGpt2, 13, true);
+}
+TEST(Llama, ReportsEveryCompleteGradientOnce) {
+  check_grad_ready(test::kTinyLlama, 11, false);
+  check_grad_ready(test::kTinyLlama, 11, true);
 }
 
 TEST(Gpt2, RecomputedBlocksGiveTheSameGradients) { check_recompute(test::kTinyGpt2, 13); }

@@ -139,6 +139,44 @@ TEST(DataParallel, TwoRanksFollowOneProcessWithTheSameGlobalBatch) {
   EXPECT_NE(test::read_text(dir / "two" / "run.json").find("\"complete\""), std::string::npos);
 }
 
+// Buckets of about 1 KB, so that many of them start their sums while backward still runs: the
+// result is that of summing after backward, bit for bit.
+TEST(DataParallel, SummingBucketsDuringBackwardChangesNothing) {
+  SKIP_WITHOUT_MPI();
+  auto dir = test::temp_dir("dp-overlap");
+  auto recipe = write_recipe(dir);
+  auto after = run_forge_ranks(2,
+                               {"run", recipe.string(), "--run-dir", "after",
+                                "train.bucket_mb=0.001", "train.overlap=false"},
+                               dir);
+  ASSERT_EQ(after.exit_code, 0) << after.output;
+  EXPECT_NE(after.output.find("gradients all-reduced after backward"), std::string::npos)
+      << after.output;
+  auto during = run_forge_ranks(
+      2, {"run", recipe.string(), "--run-dir", "during", "train.bucket_mb=0.001"}, dir);
+  ASSERT_EQ(during.exit_code, 0) << during.output;
+  EXPECT_NE(during.output.find("gradients all-reduced in buckets during backward"),
+            std::string::npos)
+      << during.output;
+  auto x = read_metrics(dir / "after"), y = read_metrics(dir / "during");
+  ASSERT_EQ(x.size(), y.size());
+  for (std::size_t i = 0; i < x.size(); ++i) {
+    EXPECT_EQ(x[i]["loss"], y[i]["loss"]) << "step " << i + 1;
+    EXPECT_EQ(x[i]["grad_norm"], y[i]["grad_norm"]) << "step " << i + 1;
+  }
+  EXPECT_EQ(max_parameter_difference(step_file(dir / "after", 20), step_file(dir / "during", 20)),
+            0.0);
+  // Recomputed blocks report their gradients from inside backward's second forward pass.
+  auto recomputed = run_forge_ranks(2,
+                                    {"run", recipe.string(), "--run-dir", "recomputed",
+                                     "train.bucket_mb=0.001", "train.recompute=true"},
+                                    dir);
+  ASSERT_EQ(recomputed.exit_code, 0) << recomputed.output;
+  EXPECT_EQ(
+      max_parameter_difference(step_file(dir / "after", 20), step_file(dir / "recomputed", 20)),
+      0.0);
+}
+
 TEST(DataParallel, Zero1GivesTheParametersOfAllReduceWithHalfTheOptimizerState) {
   SKIP_WITHOUT_MPI();
   auto dir = test::temp_dir("dp-zero1");

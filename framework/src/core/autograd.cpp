@@ -10,6 +10,7 @@ namespace forge {
 namespace {
 
 thread_local bool g_grad_enabled = true;
+thread_local GradReadyHook g_grad_ready;
 
 struct LambdaNode : GradNode {
   BackwardFunction function;
@@ -43,6 +44,7 @@ Tensor accumulate(const Tensor& total, const Tensor& more) {
 }  // namespace
 
 bool grad_enabled() { return g_grad_enabled; }
+void set_grad_ready_hook(GradReadyHook hook) { g_grad_ready = std::move(hook); }
 NoGradGuard::NoGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = false; }
 NoGradGuard::~NoGradGuard() { g_grad_enabled = previous_; }
 EnableGradGuard::EnableGradGuard() : previous_(g_grad_enabled) { g_grad_enabled = true; }
@@ -94,6 +96,7 @@ void Tensor::backward(const Tensor& seed) const {
                       impl->name, "'); compute the result again before differentiating it"));
     if (!impl->grad_fn) {
       impl->grad = accumulate(impl->grad, grad);  // a leaf: keep it
+      if (g_grad_ready) g_grad_ready(impl);
       continue;
     }
     std::shared_ptr<GradNode> node = std::move(impl->grad_fn);  // the graph is used once

@@ -56,4 +56,10 @@ FORGE_API void record_grad(Tensor& output, const char* op, std::vector<Tensor> i
                            BackwardFunction backward);
 FORGE_API bool any_requires_grad(std::initializer_list<const Tensor*> tensors);
 
+// Called by backward() on this thread each time a leaf's gradient of the pass is complete (the
+// walk reaches a leaf once, after everything that feeds it), so that data parallelism can start
+// summing it over the ranks while the rest of backward runs. An empty hook clears it.
+using GradReadyHook = std::function<void(TensorImpl* leaf)>;
+FORGE_API void set_grad_ready_hook(GradReadyHook hook);
+
 }  // namespace forge

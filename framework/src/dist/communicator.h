@@ -7,12 +7,21 @@
 #include <forge/export.h>
 #include <forge/tensor.h>
 
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace forge {
 
 enum class ReduceOp { sum, max };
+
+// A collective under way; wait() returns once its result is in the tensor (on a GPU: once the
+// device's stream will see it).
+class FORGE_API PendingCollective {
+ public:
+  virtual ~PendingCollective();
+  virtual void wait() = 0;
+};
 
 class FORGE_API Communicator {
  public:
@@ -28,6 +37,9 @@ class FORGE_API Communicator {
 
   // In place on every rank.
   virtual void all_reduce(const Tensor& tensor, ReduceOp op = ReduceOp::sum) = 0;
+  // The same sum, started now and finished by wait(), so that work can go on meanwhile; the
+  // tensor must stay untouched until then. By default it is done before this returns.
+  virtual std::unique_ptr<PendingCollective> all_reduce_async(const Tensor& tensor);
   // `input` holds size() equal chunks; rank r receives the sum of every rank's chunk r.
   virtual void reduce_scatter(const Tensor& input, const Tensor& output) = 0;
   // `output` holds size() chunks, chunk r being rank r's `input`.

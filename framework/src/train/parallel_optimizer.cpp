@@ -4,6 +4,7 @@
 #include <forge/ops.h>
 
 #include "train/grad_norm.h"
+#include "train/overlapped_reduce.h"
 #include "train/zero1_adamw.h"
 
 namespace forge {
@@ -13,19 +14,33 @@ namespace {
 class ReplicatedAdamW final : public ParallelOptimizer {
  public:
   ReplicatedAdamW(Model& model, const AdamWConfig& config, Communicator& world,
-                  std::int64_t bucket_bytes)
+                  const DataParallelConfig& parallel)
       : params_(model.parameters()),
         adamw_(model, config),
         world_(world),
-        bucket_bytes_(bucket_bytes) {}
+        bucket_bytes_(parallel.bucket_bytes) {
+    if (world.size() > 1 && parallel.overlap)
+      overlap_ = std::make_unique<OverlappedReduce>(params_, world, bucket_bytes_);
+  }
 
   void zero_grad() override { adamw_.zero_grad(); }
 
+  void overlap_next_backward() override {
+    if (overlap_) overlap_->arm();
+  }
+  bool overlaps() const override { return overlap_ != nullptr; }
+
   double reduce_gradients() override {
-    if (world_.size() > 1) zero_missing_gradients(params_);
+    if (overlap_ && overlap_->armed()) {
+      overlap_->finish();
+    } else if (world_.size() > 1) {
+      zero_missing_gradients(params_);
+      std::vector<Tensor> grads;
+      for (const auto& [name, param] : params_) grads.push_back(param.grad());
+      all_reduce_in_buckets(world_, grads, bucket_bytes_);
+    }
     std::vector<Tensor> grads;
     for (const auto& [name, param] : params_) grads.push_back(param.grad());
-    if (world_.size() > 1) all_reduce_in_buckets(world_, grads, bucket_bytes_);
     return global_grad_norm(grads);
   }
 
@@ -46,6 +61,7 @@ class ReplicatedAdamW final : public ParallelOptimizer {
   AdamW adamw_;
   Communicator& world_;
   std::int64_t bucket_bytes_;
+  std::unique_ptr<OverlappedReduce> overlap_;  // several ranks with train.overlap only
 };
 
 }  // namespace
@@ -102,7 +118,7 @@ std::unique_ptr<ParallelOptimizer> make_parallel_optimizer(Model& model, const A
                                                            Communicator& world,
                                                            const DataParallelConfig& parallel) {
   if (parallel.mode == DataParallel::zero1) return make_zero1_adamw(model, config, world);
-  return std::make_unique<ReplicatedAdamW>(model, config, world, parallel.bucket_bytes);
+  return std::make_unique<ReplicatedAdamW>(model, config, world, parallel);
 }
 
 }  // namespace forge

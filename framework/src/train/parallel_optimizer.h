@@ -23,6 +23,7 @@ enum class DataParallel { all_reduce, zero1 };
 struct DataParallelConfig {
   DataParallel mode = DataParallel::all_reduce;
   std::int64_t bucket_bytes = 25 << 20;  // gradients travel in buckets of about this size
+  bool overlap = true;                   // all_reduce: buckets start summing while backward runs
 };
 
 class FORGE_API ParallelOptimizer {
@@ -30,6 +31,11 @@ class FORGE_API ParallelOptimizer {
   virtual ~ParallelOptimizer();
 
   virtual void zero_grad() = 0;
+  // The next backward() is this rank's last of the step: where the optimizer overlaps, its
+  // gradients start their sums as backward completes them.
+  virtual void overlap_next_backward() {}
+  // Whether overlap_next_backward() does anything, for the log.
+  virtual bool overlaps() const { return false; }
   // Collective: sums the gradients over the ranks and returns their global L2 norm.
   virtual double reduce_gradients() = 0;
   // Collective: one AdamW update of every parameter, every rank ending with the same values.

@@ -55,6 +55,21 @@ int element_count(const Tensor& tensor, const char* collective) {
   return static_cast<int>(tensor.numel());
 }
 
+// A nonblocking MPI sum; waited for when dropped, so that no request outlives its buffer.
+class MpiPending final : public PendingCollective {
+ public:
+  explicit MpiPending(Tensor tensor) : tensor_(std::move(tensor)) {}
+  ~MpiPending() override {
+    if (request_ != MPI_REQUEST_NULL) MPI_Wait(&request_, MPI_STATUS_IGNORE);
+  }
+  void wait() override { FORGE_MPI_CALL(MPI_Wait(&request_, MPI_STATUS_IGNORE)); }
+  MPI_Request* request() { return &request_; }
+
+ private:
+  Tensor tensor_;
+  MPI_Request request_ = MPI_REQUEST_NULL;
+};
+
 class MpiCommunicator final : public Communicator {
  public:
   MpiCommunicator() {
@@ -88,6 +103,15 @@ class MpiCommunicator final : public Communicator {
     FORGE_MPI_CALL(MPI_Allreduce(MPI_IN_PLACE, tensor.data_ptr(), count,
                                  mpi_type(tensor.dtype(), true, "all_reduce"), mpi_op(op),
                                  MPI_COMM_WORLD));
+  }
+
+  std::unique_ptr<PendingCollective> all_reduce_async(const Tensor& tensor) override {
+    const int count = element_count(tensor, "all_reduce_async");
+    auto pending = std::make_unique<MpiPending>(tensor);
+    FORGE_MPI_CALL(MPI_Iallreduce(MPI_IN_PLACE, tensor.data_ptr(), count,
+                                  mpi_type(tensor.dtype(), true, "all_reduce_async"), MPI_SUM,
+                                  MPI_COMM_WORLD, pending->request()));
+    return pending;
   }
 
   void reduce_scatter(const Tensor& input, const Tensor& output) override {

@@ -50,6 +50,30 @@ struct Placement {
   int rank = 0, size = 1, local_rank = 0, local_size = 1;
 };
 
+// A sum running on the communicator's side stream. wait() makes the compute stream wait for
+// it, without blocking the host; the tensor is kept until then, so that the stream-ordered
+// allocator cannot reuse its memory while NCCL still reads it.
+class NcclPending final : public PendingCollective {
+ public:
+  NcclPending(Tensor tensor, cudaEvent_t done, cudaStream_t compute)
+      : tensor_(std::move(tensor)), done_(done), compute_(compute) {}
+  ~NcclPending() override {
+    if (done_) cudaEventDestroy(done_);  // released once the event has completed
+  }
+  void wait() override {
+    if (!done_) return;
+    FORGE_CUDA_CALL(cudaStreamWaitEvent(compute_, done_, 0));
+    FORGE_CUDA_CALL(cudaEventDestroy(done_));
+    done_ = nullptr;
+    tensor_ = Tensor();
+  }
+
+ private:
+  Tensor tensor_;
+  cudaEvent_t done_;
+  cudaStream_t compute_;
+};
+
 class NcclCommunicator final : public Communicator {
  public:
   NcclCommunicator(const Placement& placement, const ncclUniqueId& id) : placement_(placement) {
@@ -66,6 +90,7 @@ class NcclCommunicator final : public Communicator {
   }
   ~NcclCommunicator() override {
     if (comm_) ncclCommDestroy(comm_);
+    if (side_) cudaStreamDestroy(side_);
   }
 
   int rank() const override { return placement_.rank; }
@@ -81,6 +106,25 @@ class NcclCommunicator final : public Communicator {
                                   nccl_type(tensor.dtype()),
                                   op == ReduceOp::max ? ncclMax : ncclSum, comm_, stream_));
     finish(buffer, tensor);
+  }
+
+  // GPU tensors: the sum runs on a side stream once the compute stream has made the tensor,
+  // so that backward's later kernels run beside it. CPU tensors are summed at once.
+  std::unique_ptr<PendingCollective> all_reduce_async(const Tensor& tensor) override {
+    if (tensor.device().type != Device::Type::cuda) return Communicator::all_reduce_async(tensor);
+    Staged buffer = stage(tensor, false);
+    if (!side_) FORGE_CUDA_CALL(cudaStreamCreateWithFlags(&side_, cudaStreamNonBlocking));
+    cudaEvent_t ready = nullptr, done = nullptr;
+    FORGE_CUDA_CALL(cudaEventCreateWithFlags(&ready, cudaEventDisableTiming));
+    FORGE_CUDA_CALL(cudaEventRecord(ready, stream_));
+    FORGE_CUDA_CALL(cudaStreamWaitEvent(side_, ready, 0));
+    FORGE_CUDA_CALL(cudaEventDestroy(ready));
+    FORGE_NCCL_CALL(ncclAllReduce(buffer.device.data_ptr(), buffer.device.data_ptr(),
+                                  static_cast<std::size_t>(tensor.numel()),
+                                  nccl_type(tensor.dtype()), ncclSum, comm_, side_));
+    FORGE_CUDA_CALL(cudaEventCreateWithFlags(&done, cudaEventDisableTiming));
+    FORGE_CUDA_CALL(cudaEventRecord(done, side_));
+    return std::make_unique<NcclPending>(tensor, done, stream_);
   }
 
   void reduce_scatter(const Tensor& input, const Tensor& output) override {
@@ -129,7 +173,20 @@ class NcclCommunicator final : public Communicator {
     bool copied = false;
   };
 
-  Staged stage(const Tensor& tensor) const {
+  // Every collective of this communicator runs after the sums already on the side stream: NCCL
+  // needs one communicator's operations in one order, and two streams would let them overlap.
+  void after_side_stream() const {
+    if (!side_) return;
+    cudaEvent_t drained = nullptr;
+    FORGE_CUDA_CALL(cudaEventCreateWithFlags(&drained, cudaEventDisableTiming));
+    FORGE_CUDA_CALL(cudaEventRecord(drained, side_));
+    FORGE_CUDA_CALL(cudaStreamWaitEvent(stream_, drained, 0));
+    FORGE_CUDA_CALL(cudaEventDestroy(drained));
+  }
+
+  // `after_side` false: the side stream's own sums, which its order already keeps in line.
+  Staged stage(const Tensor& tensor, bool after_side = true) const {
+    if (after_side) after_side_stream();
     FORGE_CHECK(tensor.is_contiguous(), "NCCL collectives need contiguous tensors");
     if (tensor.device().type == Device::Type::cuda) {
       FORGE_CHECK(tensor.device().index == device_, "a tensor on ", tensor.device().str(),
@@ -147,6 +204,7 @@ class NcclCommunicator final : public Communicator {
   Placement placement_;
   int device_ = 0;
   cudaStream_t stream_ = nullptr;
+  cudaStream_t side_ = nullptr;  // all_reduce_async's, made on first use
   ncclComm_t comm_ = nullptr;
 };
 

@@ -124,6 +124,7 @@ class TrainJob : public StageJob {
         continue;
       }
       TokenBatch batch = s_->train_batches->next(s_->micro_batch, s_->seq_len, s_->device);
+      if (index + ranks >= s_->accumulation * ranks) optimizer_->overlap_next_backward();
       ForwardOptions forward;
       forward.document_starts = batch.document_starts;
       forward.recompute = s_->recompute;
@@ -262,8 +263,10 @@ class TrainJob : public StageJob {
     auto megabytes = [](std::int64_t bytes) { return fixed(static_cast<double>(bytes) / 1e6, 2); };
     const bool zero1 = s_->parallel.mode == DataParallel::zero1;
     log_info("data parallel: ", world_.size(), " ranks (", world_.backend(), "), ",
-             zero1 ? "ZeRO-1" : "gradients all-reduced", "; optimizer state ",
-             megabytes(optimizer_->state_bytes()), " MB on this rank",
+             zero1                    ? "ZeRO-1"
+             : optimizer_->overlaps() ? "gradients all-reduced in buckets during backward"
+                                      : "gradients all-reduced after backward",
+             "; optimizer state ", megabytes(optimizer_->state_bytes()), " MB on this rank",
              zero1 ? cat(" of ", megabytes(optimizer_->unsharded_state_bytes()), " MB unsharded")
                    : std::string());
   }

@@ -31,6 +31,9 @@ Schema train_schema() {
           .fallback(25.0)
           .at_least(0.001)
           .doc("megabytes of gradients per all-reduce message"),
+      param::boolean("overlap").fallback(true).doc(
+          "with several ranks and all_reduce: each bucket starts its sum as soon as "
+          "backward has finished its gradients; false: all sums after backward"),
       param::boolean("recompute")
           .fallback(false)
           .doc("keep only each block's input and run the block again in backward: less "
@@ -161,6 +164,7 @@ void read_training_keys(const Config& recipe, const Registry& plugins, TrainSetu
   setup.parallel.mode =
       train.string("data_parallel") == "zero1" ? DataParallel::zero1 : DataParallel::all_reduce;
   setup.parallel.bucket_bytes = static_cast<std::int64_t>(train.number("bucket_mb") * (1 << 20));
+  setup.parallel.overlap = train.boolean("overlap");
   setup.grad_clip = train.number("grad_clip");
   setup.recompute = train.boolean("recompute");
   setup.log_every = train.integer("log_every");
