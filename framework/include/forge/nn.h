@@ -55,6 +55,13 @@ FORGE_API void check_ids(const char* model, const Tensor& ids, const ModelShape&
 FORGE_API Tensor recompute(const Tensor& x, const std::vector<Tensor>& params,
                            const std::function<Tensor(const Tensor&)>& block);
 
+// The residual stream x through blocks 0 .. count - 1 in turn, block(l, x) each. Block l's
+// parameters are params[first + l * per_block ..] (per_block of them); with `recompute_each`
+// each block goes through nn::recompute, so `block` must capture by value what it reads.
+FORGE_API Tensor run_blocks(Tensor x, std::int64_t count, bool recompute_each,
+                            const NamedTensors& params, std::size_t first, std::size_t per_block,
+                            const std::function<Tensor(std::int64_t, const Tensor&)>& block);
+
 // log softmax(logits)[..., target] for logits [..., V] and i32 targets [...]: each token's
 // log-probability, [...] with a gradient to the logits. Stable for any logits (the row's max is
 // subtracted first); a target outside [0, V) throws.

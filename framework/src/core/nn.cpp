@@ -64,6 +64,22 @@ Tensor recompute(const Tensor& x, const std::vector<Tensor>& params,
   return out;
 }
 
+Tensor run_blocks(Tensor x, std::int64_t count, bool recompute_each, const NamedTensors& params,
+                  std::size_t first, std::size_t per_block,
+                  const std::function<Tensor(std::int64_t, const Tensor&)>& block) {
+  for (std::int64_t l = 0; l < count; ++l) {
+    if (!recompute_each) {
+      x = block(l, x);
+      continue;
+    }
+    std::vector<Tensor> own;
+    const std::size_t start = first + static_cast<std::size_t>(l) * per_block;
+    for (std::size_t i = start; i < start + per_block; ++i) own.push_back(params[i].second);
+    x = recompute(x, own, [block, l](const Tensor& in) { return block(l, in); });
+  }
+  return x;
+}
+
 Tensor positions(std::int64_t offset, std::int64_t count, Device device) {
   std::vector<std::int32_t> ids(static_cast<std::size_t>(count));
   std::iota(ids.begin(), ids.end(), static_cast<std::int32_t>(offset));

@@ -68,16 +68,11 @@ class LlamaModel : public Model {
     const Tensor& embed = params_[0].second;
     Tensor x = ops::embedding(ids, embed);
     const Tensor& starts = options.document_starts;
-    for (std::int64_t l = 0; l < shape_.n_layer; ++l) {
-      const std::size_t first = 1 + static_cast<std::size_t>(l) * kPerBlock;
-      if (options.recompute && !cache) {
-        x = nn::recompute(x, block_params(first), [this, first, starts](const Tensor& in) {
-          return block(in, first, starts, nullptr, 0, 0);
-        });
-      } else {
-        x = block(x, first, starts, cache, offset, static_cast<int>(l));
-      }
-    }
+    x = nn::run_blocks(x, shape_.n_layer, options.recompute && !cache, params_, 1, kPerBlock,
+                       [this, starts, cache, offset](std::int64_t l, const Tensor& in) {
+                         return block(in, 1 + static_cast<std::size_t>(l) * kPerBlock, starts,
+                                      cache, offset, static_cast<int>(l));
+                       });
     const std::size_t last = 1 + static_cast<std::size_t>(shape_.n_layer) * kPerBlock;
     x = ops::rms_norm(x, params_[last].second, config_.rms_norm_eps);
     if (cache) cache->advance(T);
@@ -97,12 +92,6 @@ class LlamaModel : public Model {
 
  private:
   static constexpr std::size_t kPerBlock = 9;  // parameters of one block, in params_ order
-
-  std::vector<Tensor> block_params(std::size_t first) const {
-    std::vector<Tensor> out;
-    for (std::size_t i = 0; i < kPerBlock; ++i) out.push_back(params_[first + i].second);
-    return out;
-  }
 
   // The block whose parameters start at params_[first], on the residual stream x.
   Tensor block(const Tensor& x, std::size_t first, const Tensor& starts, KVCache* cache,
