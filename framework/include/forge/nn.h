@@ -33,6 +33,12 @@ FORGE_API Tensor merge_heads(const Tensor& x);
 FORGE_API std::pair<Tensor, Tensor> cache_append(KVCache& cache, int layer, const Tensor& k,
                                                  const Tensor& v);
 
+// merge_heads(attention(q, k, v)), causal, kept inside each packed document when
+// `document_starts` is defined. With a cache, k and v are first appended to `layer`'s entries
+// and the queries start at the cache's length.
+FORGE_API Tensor attend(const Tensor& q, Tensor k, Tensor v, const Tensor& document_starts,
+                        KVCache* cache, int layer);
+
 // Position ids offset, offset + 1, ... as an i32 tensor [count] on `device` (a model passes its
 // position table's, since ops refuse inputs on two devices).
 FORGE_API Tensor positions(std::int64_t offset, std::int64_t count, Device device = Device::cpu());

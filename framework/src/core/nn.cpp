@@ -39,6 +39,17 @@ std::pair<Tensor, Tensor> cache_append(KVCache& cache, int layer, const Tensor& 
   return {keys.slice(2, 0, end), values.slice(2, 0, end)};
 }
 
+Tensor attend(const Tensor& q, Tensor k, Tensor v, const Tensor& document_starts, KVCache* cache,
+              int layer) {
+  ops::AttentionOptions options;
+  options.document_starts = document_starts;
+  if (cache) {
+    options.query_offset = cache->length();
+    std::tie(k, v) = cache_append(*cache, layer, k, v);
+  }
+  return merge_heads(ops::attention(q, k, v, options));
+}
+
 Tensor recompute(const Tensor& x, const std::vector<Tensor>& params,
                  const std::function<Tensor(const Tensor&)>& block) {
   if (!grad_enabled()) return block(x);

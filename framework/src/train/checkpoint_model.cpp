@@ -17,6 +17,11 @@ std::string string_attribute(const CheckpointReader& reader, const std::string& 
   return std::get<std::string>(*value);
 }
 
+Node recipe_of(const CheckpointReader& reader) {
+  return parse_yaml(string_attribute(reader, "/meta", "recipe"),
+                    reader.file().string() + ":/meta/recipe");
+}
+
 }  // namespace
 
 std::unique_ptr<Plugin> make_plugin_from(Node section, PluginKind kind, const std::string& key,
@@ -34,8 +39,7 @@ LoadedModel load_model(const std::filesystem::path& checkpoint, Registry& plugin
 }
 
 Node checkpoint_recipe(const std::filesystem::path& checkpoint) {
-  std::string recipe_text = string_attribute(CheckpointReader(checkpoint), "/meta", "recipe");
-  return parse_yaml(recipe_text, checkpoint.string() + ":/meta/recipe");
+  return recipe_of(CheckpointReader(checkpoint));
 }
 
 const Node& checkpoint_model_section(const Node& recipe, const std::filesystem::path& checkpoint) {
@@ -51,10 +55,10 @@ LoadedModel load_model(const std::filesystem::path& checkpoint, const Registry& 
   std::string tokenizer_plugin, serialized;
   {
     CheckpointReader reader(checkpoint);
+    loaded.recipe = recipe_of(reader);
     tokenizer_plugin = string_attribute(reader, "/tokenizer", "plugin");
     serialized = string_attribute(reader, "/tokenizer", "serialized");
   }
-  loaded.recipe = checkpoint_recipe(checkpoint);
   loaded.tokenizer_plugin = tokenizer_plugin;
   const Node* model_section = &checkpoint_model_section(loaded.recipe, checkpoint);
   Node tokenizer = Node::map();

@@ -31,16 +31,12 @@ class ReplicatedAdamW final : public ParallelOptimizer {
   bool overlaps() const override { return overlap_ != nullptr; }
 
   double reduce_gradients() override {
-    if (overlap_ && overlap_->armed()) {
-      overlap_->finish();
-    } else if (world_.size() > 1) {
-      zero_missing_gradients(params_);
-      std::vector<Tensor> grads;
-      for (const auto& [name, param] : params_) grads.push_back(param.grad());
-      all_reduce_in_buckets(world_, grads, bucket_bytes_);
-    }
+    const bool overlapped = overlap_ && overlap_->armed();
+    if (overlapped) overlap_->finish();
+    if (world_.size() > 1 && !overlapped) zero_missing_gradients(params_);
     std::vector<Tensor> grads;
     for (const auto& [name, param] : params_) grads.push_back(param.grad());
+    if (world_.size() > 1 && !overlapped) all_reduce_in_buckets(world_, grads, bucket_bytes_);
     return global_grad_norm(grads);
   }
 

@@ -75,9 +75,9 @@ class Gpt2Model : public Model {
         starts.defined() ? nn::document_positions(starts) : nn::positions(offset, T, wpe.device());
     Tensor x = ops::add(ops::embedding(ids, wte), ops::embedding(positions, wpe));
     x = nn::run_blocks(x, shape_.n_layer, options.recompute && !cache, params_, 2, kPerBlock,
-                       [this, starts, cache, offset](std::int64_t l, const Tensor& in) {
+                       [this, starts, cache](std::int64_t l, const Tensor& in) {
                          return block(in, 2 + static_cast<std::size_t>(l) * kPerBlock, starts,
-                                      cache, offset, static_cast<int>(l));
+                                      cache, static_cast<int>(l));
                        });
     const std::size_t last = 2 + static_cast<std::size_t>(shape_.n_layer) * kPerBlock;
     x = ops::layer_norm(x, params_[last].second, params_[last + 1].second, config_.layer_norm_eps);
@@ -101,7 +101,7 @@ class Gpt2Model : public Model {
 
   // The block whose parameters start at params_[first], on the residual stream x.
   Tensor block(const Tensor& x, std::size_t first, const Tensor& starts, KVCache* cache,
-               std::int64_t offset, int layer) const {
+               int layer) const {
     auto w = [&](std::size_t i) -> const Tensor& { return params_[first + i].second; };
     const std::int64_t C = shape_.d_model;
     Tensor h = ops::layer_norm(x, w(0), w(1), config_.layer_norm_eps);
@@ -109,13 +109,7 @@ class Gpt2Model : public Model {
     Tensor q = nn::split_heads(qkv.slice(2, 0, C), config_.n_head);
     Tensor k = nn::split_heads(qkv.slice(2, C, 2 * C), config_.n_head);
     Tensor v = nn::split_heads(qkv.slice(2, 2 * C, 3 * C), config_.n_head);
-    ops::AttentionOptions attention;
-    attention.document_starts = starts;
-    if (cache) {
-      std::tie(k, v) = nn::cache_append(*cache, layer, k, v);
-      attention.query_offset = offset;
-    }
-    Tensor y = nn::merge_heads(ops::attention(q, k, v, attention));
+    Tensor y = nn::attend(q, k, v, starts, cache, layer);
     Tensor out = ops::add(x, nn::linear(y, w(4), w(5), WeightLayout::in_out));
     h = ops::layer_norm(out, w(6), w(7), config_.layer_norm_eps);
     h = ops::gelu(nn::linear(h, w(8), w(9), WeightLayout::in_out));

@@ -108,13 +108,7 @@ class LlamaModel : public Model {
     Tensor k = ops::rope(
         nn::split_heads(nn::linear(h, w(2), none, WeightLayout::out_in), shape_.n_kv_head), rope);
     Tensor v = nn::split_heads(nn::linear(h, w(3), none, WeightLayout::out_in), shape_.n_kv_head);
-    ops::AttentionOptions attention;
-    attention.document_starts = starts;
-    if (cache) {
-      std::tie(k, v) = nn::cache_append(*cache, layer, k, v);
-      attention.query_offset = offset;
-    }
-    Tensor y = nn::merge_heads(ops::attention(q, k, v, attention));
+    Tensor y = nn::attend(q, k, v, starts, cache, layer);
     Tensor out = ops::add(x, nn::linear(y, w(4), none, WeightLayout::out_in));
     h = ops::rms_norm(out, w(5), eps);
     Tensor swiglu = ops::mul(ops::silu(nn::linear(h, w(6), none, WeightLayout::out_in)),
